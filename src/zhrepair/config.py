@@ -1,0 +1,60 @@
+"""The one configuration object, :class:`RepairConfig`, and how options merge into it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RepairConfig:
+    """Every option of :class:`zhrepair.Repairer`; all calls accept them as keywords.
+
+    Decision
+        ``min_confidence``: smallest posterior probability at which a site is changed.
+        ``clean_threshold``: a document whose spin score is below this is judged clean;
+        it is then changed only where one site's evidence alone is overwhelming.
+        ``overwhelming_margin``: log10 odds a single site needs in a clean document.
+        ``lm_weight``: scale of the language model's log10 score differences.
+        ``spin_prior``: prior spin rate of a document before any evidence.
+
+    Candidates
+        ``char_swaps``: propose character-swap restorations (党筑 → 党建).
+        ``deletions``: remove keyword stuffing (机制创新， → 机制，).
+        ``window``: words of context on each side when scoring a site.
+
+    Output
+        ``explain``: fill ``Edit.alternatives`` (slower; off gives bare edits).
+    """
+
+    min_confidence: float = 0.5
+    clean_threshold: float = 0.5
+    overwhelming_margin: float = 4.0
+    lm_weight: float = 1.0
+    spin_prior: float = 0.1
+    char_swaps: bool = True
+    deletions: bool = True
+    window: int = 2
+    explain: bool = True
+
+    def merged(self, **options: Any) -> "RepairConfig":
+        """A copy with *options* applied; unknown names raise ``TypeError``."""
+        if not options:
+            return self
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        cfg = replace(self, **options)
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        for name in ("min_confidence", "clean_threshold", "spin_prior"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+        if self.window < 1:
+            raise ValueError(f"window must be >= 1, got {self.window!r}")
+        if self.lm_weight <= 0:
+            raise ValueError(f"lm_weight must be > 0, got {self.lm_weight!r}")
