@@ -22,6 +22,11 @@ class RepairConfig:
         ``char_swaps``: propose character-swap restorations (党筑 → 党建).
         ``deletions``: remove keyword stuffing (机制创新， → 机制，).
         ``window``: words of context on each side when scoring a site.
+        ``remove_chrome``: also remove scraped page furniture (浏览次数:, 返回列表, ...).
+
+    Resources
+        ``block_chars``: longer documents are decoded in blocks of about this many
+        characters (split at line ends), each with its own document model.
 
     Output
         ``explain``: fill ``Edit.alternatives`` (slower; off gives bare edits).
@@ -35,6 +40,8 @@ class RepairConfig:
     char_swaps: bool = True
     deletions: bool = True
     window: int = 2
+    remove_chrome: bool = False
+    block_chars: int = 100_000
     explain: bool = True
 
     def merged(self, **options: Any) -> "RepairConfig":
@@ -54,6 +61,8 @@ class RepairConfig:
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+        if self.block_chars < 1000:
+            raise ValueError(f"block_chars must be >= 1000, got {self.block_chars!r}")
         if self.window < 1:
             raise ValueError(f"window must be >= 1, got {self.window!r}")
         if self.lm_weight <= 0:

@@ -1,18 +1,212 @@
-"""Temporary stub: the real Repairer lands shortly (same signature)."""
+"""The :class:`Repairer`: owns the loaded resources and runs the pipeline stages.
+
+normalise → candidates → scoring → decoder → edits (see DESIGN.md §2). Long documents
+are processed in blocks of paragraphs, each with its own document model, so memory stays
+bounded by the block size.
+"""
+
 from __future__ import annotations
-from typing import Any, Sequence
+
+import bisect
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator, Sequence, Union
+
+from . import candidates, decoder, normalise
 from .config import RepairConfig
-from .results import Detection, RepairResult
+from .languagemodel import LanguageModel
+from .lexicon import Lexicon, default_char_swaps, default_lexicon, load_lexicon
+from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
+from .scoring import SiteScorer
+from .segment import Segmenter
+
+log = logging.getLogger(__name__)
+
+LexiconSource = Union[str, "os.PathLike[str]", Lexicon]
 
 
 class Repairer:
-    def __init__(self, lexicons: Sequence[Any] = (), *, config: RepairConfig | None = None,
-                 default_lexicon: bool = True, model_path: Any = None, vocab_path: Any = None,
-                 **options: Any) -> None:
+    """Repairs and scores documents with one set of lexicons and one language model.
+
+    ``lexicons``: extra lexicons, as paths (native TSV, or any spinner format — see
+    :mod:`zhrepair.importers`) or :class:`Lexicon` objects. ``default_lexicon``: also load
+    the shipped lexicon and char-swap rules. ``model_path``/``vocab_path``: another KenLM
+    model. Other keywords are :class:`RepairConfig` options. Resources load on first use,
+    once; a Repairer may be shared between threads.
+    """
+
+    def __init__(
+        self,
+        lexicons: Sequence[LexiconSource] = (),
+        *,
+        config: RepairConfig | None = None,
+        default_lexicon: bool = True,
+        char_swaps: Lexicon | None = None,
+        model_path: str | os.PathLike[str] | None = None,
+        vocab_path: str | os.PathLike[str] | None = None,
+        stuffing_keywords: Sequence[str] = (),
+        **options: Any,
+    ) -> None:
+        if isinstance(lexicons, (str, os.PathLike, Lexicon)):
+            lexicons = [lexicons]
         self.config = (config or RepairConfig()).merged(**options)
+        self.config.validate()
+        self.lexicon = Lexicon(name="combined")
+        if default_lexicon:
+            self.lexicon.update(_default_lexicon())
+        for lex in lexicons:
+            self.lexicon.update(lex if isinstance(lex, Lexicon) else _load_any(lex))
+        self.char_swaps = char_swaps if char_swaps is not None else (default_char_swaps() if default_lexicon else Lexicon())
+        self.stuffing_keywords = frozenset(stuffing_keywords)
+        self._model_path, self._vocab_path = model_path, vocab_path
+        self._lock = threading.Lock()
+        self._lm: LanguageModel | None = None
+        self._finder: candidates.CandidateFinder | None = None
+        self._scorer: SiteScorer | None = None
 
+    def __repr__(self) -> str:
+        return f"<Repairer {len(self.lexicon)} lexicon entries, model={'loaded' if self._lm else 'not loaded'}>"
+
+    # -- resources ---------------------------------------------------------------------
+    def load(self) -> "Repairer":
+        """Load the model and build the scanners now (otherwise done on first use)."""
+        if self._scorer is None:
+            with self._lock:
+                if self._scorer is None:
+                    lm = LanguageModel(self._model_path, self._vocab_path)
+                    self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm)
+                    self._lm = lm
+                    self._scorer = SiteScorer(lm, Segmenter(lm.unigram), window=self.config.window)
+        return self
+
+    # -- public API --------------------------------------------------------------------
     def repair(self, text: str, **options: Any) -> RepairResult:
-        return RepairResult(text=text)
+        """The most likely original of *text*, with every edit and the spin score."""
+        config = self.config.merged(**options)
+        view = normalise.normalise(text)
+        edits: list[Edit] = []
+        scores: list[tuple[float, int]] = []
+        evidence: list[Evidence] = []
+        for start, end in _blocks(view.text, config.block_chars):
+            sites, doc = self._analyse(view, start, end, config)
+            scores.append((doc.spin_score, end - start))
+            evidence.extend(_evidence(sites, doc))
+            for d in decoder.decide(sites, doc, config):
+                edits.append(self._edit(view, d, config))
+        spin = _weighted_mean(scores)
+        detection = Detection(spin, spin >= config.clean_threshold, tuple(evidence))
+        if not edits:
+            return RepairResult(text, (), spin, detection)
+        return RepairResult(apply_edits(text, edits), tuple(edits), spin, detection)
 
-    def detect(self, text: str) -> Detection:
-        return Detection(score=0.0, is_spun=False)
+    def detect(self, text: str, **options: Any) -> Detection:
+        """How likely *text* was spun: a score in [0, 1] and the evidence behind it."""
+        config = self.config.merged(**options)
+        view = normalise.normalise(text)
+        scores, evidence = [], []
+        for start, end in _blocks(view.text, config.block_chars):
+            sites, doc = self._analyse(view, start, end, config)
+            scores.append((doc.spin_score, end - start))
+            evidence.extend(_evidence(sites, doc))
+        spin = _weighted_mean(scores)
+        evidence.sort(key=lambda e: -e.weight)
+        return Detection(spin, spin >= config.clean_threshold, tuple(evidence))
+
+    # -- stages ------------------------------------------------------------------------
+    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig):
+        self.load()
+        assert self._finder is not None and self._scorer is not None
+        text = view.text
+        clauses = [c for c in view.clauses() if start <= c.start < end] if (start, end) != (0, len(text)) else view.clauses()
+        segmented = self._scorer.segment(clauses)
+        boundaries: set[int] = set()
+        for sc in segmented:
+            boundaries.update(sc.starts)
+            boundaries.update(sc.ends)
+        scan = self._finder.scan(text, clauses, boundaries, start, end)
+        sites = scan.sites
+        if config.deletions:
+            sites += candidates.stuffing_sites(
+                text, ((sc.clause, sc.tokens()) for sc in segmented), self.stuffing_keywords, self.lexicon
+            )
+        clause_starts = [c.start for c in clauses]
+        scored = []
+        for site in sites:
+            k = bisect.bisect_right(clause_starts, site.start) - 1
+            if k < 0 or site.end > clauses[k].end:
+                continue  # crosses punctuation or lies outside Han text
+            self._scorer.score_site(segmented[k], site)
+            scored.append(site)
+        return scored, decoder.model_document(scored, scan.opportunities, config)
+
+    def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
+        site, option = d.site, d.option
+        assert option is not None
+        alternatives: tuple[Alternative, ...] = ()
+        if config.explain:
+            alternatives = tuple(
+                Alternative(view.to_input_script(site.start, site.end, site.spun if o is None else o.text), round(p, 4))
+                for o, p in d.ranked if o is not option
+            )
+        return Edit(
+            start=site.start,
+            end=site.end,
+            before=view.original[site.start : site.end],
+            after=view.to_input_script(site.start, site.end, option.text),
+            confidence=round(d.posterior, 4),
+            kind=option.kind,
+            source=option.source,
+            alternatives=alternatives,
+        )
+
+
+def _default_lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+def _load_any(path: str | os.PathLike[str]) -> Lexicon:
+    """Native TSV when it parses as such, otherwise the importers' format sniffing."""
+    from .lexicon import LexiconError
+
+    try:
+        return load_lexicon(path)
+    except (LexiconError, UnicodeDecodeError):
+        return load_lexicon(path, format="auto")
+
+
+def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """Split at line ends into blocks of about *size* characters (one block when short)."""
+    n = len(text)
+    start = 0
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        yield start, end
+        start = end
+    if n == 0:
+        yield 0, 0
+
+
+def _weighted_mean(scores: list[tuple[float, int]]) -> float:
+    total = sum(w for _, w in scores)
+    if not total:
+        return 0.0
+    return sum(s * w for s, w in scores) / total
+
+
+def _evidence(sites: list[candidates.Site], doc: decoder.DocumentModel, limit: int = 50) -> list[Evidence]:
+    """The sites that best show spinning: strong forms first, then large model gains."""
+    out = []
+    for site in sites:
+        best = max(site.options, key=lambda o: o.delta, default=None)
+        if best is None or best.kind is EditKind.DELETION:
+            continue
+        if site.strong or best.delta > 1.0:
+            reason = "form rare in clean text" if site.strong else "language model prefers the original"
+            out.append(Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason))
+    out.sort(key=lambda e: -e.weight)
+    return out[:limit]

@@ -1,0 +1,181 @@
+"""Stage 2 — candidate sites: where the text may have been spun, and into what.
+
+* lexicon sites: an Aho-Corasick scan (pyahocorasick) for every spun form of the lexicon;
+* char-swap sites: a span holding a character that spinners swap in (闭, 筑, ...) that
+  becomes a much more frequent word when the swap is undone (党筑 → 党建);
+* deletion sites: a keyword stuffed before punctuation again and again (创新， → ，).
+
+Sites may overlap; the decoder picks a consistent set. The scan also counts
+*opportunities*: whole-word occurrences of original forms the spinner left alone, which
+is evidence against spinning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from .languagemodel import LanguageModel
+from .lexicon import Lexicon
+from .results import EditKind
+
+PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
+
+
+@dataclass
+class Option:
+    """A possible original for a site; ``choice`` is P(spinner picked this spun form | original)."""
+
+    text: str
+    choice: float
+    source: str
+    kind: EditKind
+    delta: float = 0.0  # language-model log10 gain of this option over keeping the site
+
+
+@dataclass
+class Site:
+    start: int
+    end: int
+    spun: str
+    options: list[Option]
+    keep_sources: frozenset[str] = frozenset()  # sources that would have spun ``spun`` itself
+    strong: bool = False  # the spun form is (nearly) unknown to clean text
+
+
+@dataclass
+class Scan:
+    sites: list[Site]
+    opportunities: Counter = field(default_factory=Counter)  # source -> untouched original forms
+
+
+class CandidateFinder:
+    """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
+
+    def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel,
+                 rare_logprob: float = -6.0, char_gain: float = 1.0, common_logprob: float = -5.8) -> None:
+        self.lexicon = lexicon
+        self.lm = lm
+        self.rare_logprob = rare_logprob
+        self.char_gain = char_gain
+        self.common_logprob = common_logprob
+        # forward view: for each source, original -> total weight of its spun forms
+        totals: dict[tuple[str, str], float] = defaultdict(float)
+        self.original_sources: dict[str, set[str]] = defaultdict(set)
+        for e in lexicon:
+            totals[(e.source, e.original)] += e.weight
+            if e.original:
+                self.original_sources[e.original].add(e.source)
+        self._options: dict[str, list[Option]] = {}
+        for spun in lexicon.spun_forms():
+            self._options[spun] = [
+                Option(e.original, e.weight / totals[(e.source, e.original)], e.source,
+                       EditKind.DELETION if not e.original else EditKind.WORD_SWAP)
+                for e in lexicon.originals(spun)
+            ]
+        self._automaton = ahocorasick.Automaton()
+        keys = set(self._options) | set(self.original_sources)
+        for key in keys:
+            self._automaton.add_word(key, key)
+        if keys:
+            self._automaton.make_automaton()
+        self._has_keys = bool(keys)
+        self.char_rules: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for e in char_swaps:
+            if len(e.spun) == 1 and len(e.original) == 1:
+                self.char_rules[e.spun].append((e.original, e.source))
+
+    def scan(self, text: str, clauses, boundaries: set[int], start: int = 0, end: int | None = None) -> Scan:
+        """Sites and opportunities in ``text[start:end]`` (offsets stay those of *text*).
+
+        *clauses* are the clauses of that block; *boundaries* the word boundaries of its
+        segmentation.
+        """
+        sites: list[Site] = []
+        opportunities: Counter = Counter()
+        if self._has_keys:
+            for end_idx, key in self._automaton.iter(text, start, len(text) if end is None else end):
+                s, e = end_idx - len(key) + 1, end_idx + 1
+                options = self._options.get(key)
+                if options:
+                    keep = frozenset(self.original_sources.get(key, ()))
+                    strong = any(self.lm.logprob(key) <= self.rare_logprob < self.lm.logprob(o.text) for o in options if o.text)
+                    sites.append(Site(s, e, key, [Option(o.text, o.choice, o.source, o.kind) for o in options], keep, strong))
+                elif s in boundaries and e in boundaries:
+                    for src in self.original_sources[key]:
+                        opportunities[src] += 1
+        if self.char_rules:
+            by_span = {(site.start, site.end): site for site in sites}
+            for cs in self._char_swap_sites(text, clauses):
+                same = by_span.get((cs.start, cs.end))
+                if same is None:
+                    sites.append(cs)
+                else:  # one site, options from the lexicon and from the char swap
+                    same.options.extend(o for o in cs.options if all(o.text != x.text for x in same.options))
+                    same.strong = same.strong or cs.strong
+        sites.sort(key=lambda s: (s.start, s.end))
+        return Scan(sites, opportunities)
+
+    def _char_swap_sites(self, text: str, clauses) -> list[Site]:
+        lm = self.lm
+        found: dict[tuple[int, int], Site] = {}
+        for clause in clauses:
+            ctext = clause.text
+            n = len(ctext)
+            for p, ch in enumerate(ctext):
+                rules = self.char_rules.get(ch)
+                if not rules:
+                    continue
+                for orig_ch, source in rules:
+                    for length in (2, 3, 4):
+                        for a in range(max(0, p - length + 1), min(p, n - length) + 1):
+                            word = ctext[a : a + length]
+                            restored = word[: p - a] + orig_ch + word[p - a + 1 :]
+                            if restored not in lm.unigram:
+                                continue
+                            gain = lm.unigram[restored] - lm.logprob(word)
+                            if gain < self.char_gain or lm.unigram[restored] < self.common_logprob:
+                                continue
+                            start = clause.start + a
+                            key = (start, start + length)
+                            site = found.get(key)
+                            if site is None:
+                                site = found[key] = Site(start, start + length, word, [], frozenset(),
+                                                         strong=word not in lm.unigram)
+                            if all(o.text != restored for o in site.options):
+                                site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP))
+                            # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
+                            for o in self._options.get(restored, ()):
+                                if o.text and all(x.text != o.text for x in site.options):
+                                    site.options.append(Option(o.text, o.choice, o.source, EditKind.CHAR_SWAP))
+        return list(found.values())
+
+
+def stuffing_sites(text: str, tokens_by_clause, keywords: frozenset[str], exclude,
+                   min_repeats: int = 3, min_share: float = 0.75) -> list[Site]:
+    """Deletion sites: a keyword right before punctuation, repeated in the document.
+
+    *tokens_by_clause* yields ``(clause, [(start, end, word), ...])`` in working-view
+    offsets. A keyword is any word of *keywords*, or a word of 2-4 characters not in
+    *exclude* (the lexicon's spun forms) that ends a clause before punctuation at least
+    *min_repeats* times, and in at least *min_share* of all its occurrences.
+    """
+    before_punct: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for clause, tokens in tokens_by_clause:
+        if len(tokens) < 2:
+            continue
+        start, end, word = tokens[-1]
+        if end < len(text) and text[end] in PUNCTUATION_AFTER_STUFFING:
+            before_punct[word].append((start, end))
+    sites = []
+    for word, spans in before_punct.items():
+        if word not in keywords:
+            if not (2 <= len(word) <= 4 and len(spans) >= min_repeats) or word in exclude:
+                continue
+            if len(spans) < min_share * text.count(word):
+                continue
+        for start, end in spans:
+            sites.append(Site(start, end, word, [Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)]))
+    return sites

@@ -1,0 +1,91 @@
+"""The word n-gram language model (KenLM) and its vocabulary.
+
+The default model is ``zh_CN.lm`` from Debian's ``libime-data-language-model``
+(LGPL-2.1+, see ``data/lm/``): a KenLM binary trigram whose vocabulary is stored
+NUL-separated at the end of the file. Any KenLM ``.arpa``/``.bin`` works with an explicit
+vocabulary file (one word a line, or ``word<TAB>anything``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mmap
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "zh_CN.lm"
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("zhrepair").joinpath("data", "lm", DEFAULT_MODEL)))
+
+
+def verify_checksum(path: Path) -> bool:
+    """True when *path* matches the SHA-256 recorded in ``SHA256SUMS`` beside it."""
+    sums = path.parent / "SHA256SUMS"
+    if not sums.exists():
+        return False
+    expected = {name.strip(): digest for digest, name in (l.split(None, 1) for l in sums.read_text().splitlines() if l)}
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return expected.get(path.name) == h.hexdigest()
+
+
+def read_embedded_vocabulary(path: Path) -> list[str]:
+    """The vocabulary that KenLM binaries built with ``-w`` keep at the end of the file."""
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        i = mm.rfind(b"\0<unk>\0")
+        if i < 0:
+            if mm[:6] == b"<unk>\0":
+                i = -1
+            else:
+                raise ValueError(f"{path}: no embedded vocabulary; pass vocab_path=")
+        words = mm[i + 1 :].decode("utf-8", errors="replace").split("\0")
+    return [w for w in words if w and w != "<unk>"]
+
+
+def read_vocabulary_file(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [line.split("\t")[0].split(" ")[0].strip() for line in f if line.strip()]
+
+
+class LanguageModel:
+    """A KenLM model plus each vocabulary word's unigram log10 probability.
+
+    ``score(words, bos, eos)`` is the log10 probability of a word sequence.
+    """
+
+    def __init__(self, model_path: str | os.PathLike[str] | None = None, vocab_path: str | os.PathLike[str] | None = None) -> None:
+        import kenlm
+
+        path = Path(model_path) if model_path else default_model_path()
+        if not path.exists():
+            raise FileNotFoundError(f"language model not found: {path}")
+        config = kenlm.Config()
+        config.load_method = kenlm.LoadMethod.LAZY  # memory-mapped: shared between processes
+        self.path = path
+        self._model = kenlm.Model(str(path), config)
+        self.order: int = self._model.order
+        words: Iterable[str] = read_vocabulary_file(Path(vocab_path)) if vocab_path else read_embedded_vocabulary(path)
+        score = self._model.score
+        self.unigram: dict[str, float] = {w: score(w, bos=False, eos=False) for w in words}
+        self.unk_logprob: float = score("<unk>", bos=False, eos=False)
+        self.max_word_len = max((len(w) for w in self.unigram), default=1)
+        log.debug("loaded %s: order %d, %d words", path, self.order, len(self.unigram))
+
+    def score(self, words: Sequence[str], bos: bool = False, eos: bool = False) -> float:
+        return self._model.score(" ".join(words), bos=bos, eos=eos)
+
+    def logprob(self, word: str) -> float:
+        """Unigram log10 probability; the model's ``<unk>`` probability when out of vocabulary."""
+        return self.unigram.get(word, self.unk_logprob)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.unigram

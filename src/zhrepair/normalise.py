@@ -1,0 +1,78 @@
+"""Stage 1 — normalise: a simplified-Chinese working view with the input's offsets.
+
+Traditional characters are mapped to simplified with OpenCC (``t2s``) one for one, so an
+offset in the working view is the same offset in the input. Replacements are written back
+in the script of the text they replace (:meth:`View.to_input_script`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+# A clause: a maximal run of Han characters; everything else (punctuation, Latin, digits,
+# whitespace) separates clauses and is never edited by the language-model stages.
+_HAN_RUN = regex.compile(r"\p{Han}+")
+
+
+@functools.lru_cache(maxsize=1)
+def _converters():
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class View:
+    """``text`` is the simplified working copy of ``original`` (same length, same offsets)."""
+
+    original: str
+    text: str
+
+    @property
+    def converted(self) -> bool:
+        return self.text is not self.original and self.text != self.original
+
+    def to_input_script(self, start: int, end: int, replacement: str) -> str:
+        """*replacement* for ``original[start:end]``, in that span's script."""
+        if not self.converted or self.original[start:end] == self.text[start:end] or not replacement:
+            return replacement
+        return _converters()[1].convert(replacement)
+
+    def clauses(self) -> list[Clause]:
+        return [Clause(m.start(), m.group()) for m in _HAN_RUN.finditer(self.text)]
+
+
+def simplify(text: str) -> str:
+    """OpenCC t2s, guaranteed to keep the length (falls back to per-character conversion)."""
+    t2s = _converters()[0]
+    out = t2s.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        c = t2s.convert(ch)
+        chars.append(c if len(c) == 1 else ch)
+    return "".join(chars)
+
+
+def normalise(text: str) -> View:
+    """The working view of *text*; ``view.text is text`` when no conversion was needed."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    if text.isascii():
+        return View(text, text)
+    simplified = simplify(text)
+    return View(text, text if simplified == text else simplified)
