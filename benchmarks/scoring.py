@@ -1,0 +1,378 @@
+"""Region-level scoring of repairs against gold edits (DESIGN.md §4).
+
+Gold edits and system edits are spans on the *spun* text (half-open character offsets).
+Spans that overlap merge into one *region*; a zero-width span (an insertion at ``p``)
+joins every span that touches ``p`` (``start <= p <= end``), and zero-width spans at the
+same point join each other. Adjacent non-empty spans (``a.end == b.start``) stay apart.
+
+A region is *right* when the system's output for it (the spun text of the region with
+the system edits inside applied) is one of the gold outputs: any combination of the
+alternatives of the gold edits inside, where an unsure gold edit may also keep its spun
+text. A region without gold edits is right only if the system leaves it unchanged.
+
+* precision = right changed regions / changed regions (regions with a system edit);
+* recall    = right sure regions / sure regions (regions with a sure gold edit);
+* F1        = harmonic mean.
+
+With no system edit at all precision is 1.0 (nothing claimed, nothing wrong), and with
+no sure gold edit recall is 1.0, as in the M2 scorer; F1 is 0.0 when P + R is 0.
+:class:`Score` objects add up, so corpus figures are micro-averages over regions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+__all__ = [
+    "GoldEdit",
+    "SysEdit",
+    "Region",
+    "Score",
+    "score",
+    "false_edits_per_10k",
+    "load_gold",
+    "gold_from_dicts",
+    "sys_edits",
+    "apply_gold",
+    "roc_auc",
+]
+
+
+@dataclass(frozen=True)
+class GoldEdit:
+    """``spun[start:end]`` was originally one of ``gold`` (``''`` = the span was inserted)."""
+
+    start: int
+    end: int
+    spun: str
+    gold: tuple[str, ...]
+    sure: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad gold span {self.start}:{self.end}")
+        if len(self.spun) != self.end - self.start:
+            raise ValueError(f"gold edit {self.spun!r} does not fit {self.start}:{self.end}")
+        if not self.gold:
+            raise ValueError(f"gold edit at {self.start}:{self.end} has no alternative")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "spun": self.spun, "gold": list(self.gold), "sure": self.sure}
+
+
+@dataclass(frozen=True)
+class SysEdit:
+    """A system edit reduced to what scoring needs: ``spun[start:end] = before -> after``."""
+
+    start: int
+    end: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """One scored region, kept for error analysis."""
+
+    start: int
+    end: int
+    spun: str
+    system: str  # the system's output for the region (== spun when untouched)
+    gold: tuple[str, ...]  # up to a few acceptable outputs (empty: no gold edit here)
+    sure: bool
+    changed: bool
+    right: bool
+    context: str = ""
+
+    @property
+    def kind(self) -> str:
+        if self.changed and not self.gold:
+            return "false_edit"
+        if self.changed and not self.right:
+            return "wrong_restoration"
+        if not self.changed and not self.right:
+            return "missed"
+        return "right"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "spun": self.spun,
+            "system": self.system,
+            "gold": list(self.gold),
+            "sure": self.sure,
+            "kind": self.kind,
+            "context": self.context,
+        }
+
+
+@dataclass
+class Score:
+    """Region counts with P/R/F1; ``a + b`` micro-averages over documents."""
+
+    changed: int = 0  # regions with at least one system edit
+    right_changed: int = 0  # ... whose output is acceptable
+    sure: int = 0  # regions with at least one sure gold edit
+    right_sure: int = 0  # ... whose output is acceptable
+    wrong: list[Region] = field(default_factory=list)  # changed but not right (precision errors)
+    missed: list[Region] = field(default_factory=list)  # sure, unchanged, not right (recall-only errors)
+
+    @property
+    def tp(self) -> int:
+        return self.right_changed
+
+    @property
+    def fp(self) -> int:
+        return self.changed - self.right_changed
+
+    @property
+    def fn(self) -> int:
+        return self.sure - self.right_sure
+
+    @property
+    def precision(self) -> float:
+        return self.right_changed / self.changed if self.changed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right_sure / self.sure if self.sure else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(
+            self.changed + other.changed,
+            self.right_changed + other.right_changed,
+            self.sure + other.sure,
+            self.right_sure + other.right_sure,
+            self.wrong + other.wrong,
+            self.missed + other.missed,
+        )
+
+    @classmethod
+    def total(cls, scores: Iterable["Score"]) -> "Score":
+        out = cls()
+        for s in scores:
+            out = out + s
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "changed_regions": self.changed,
+            "sure_regions": self.sure,
+        }
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def gold_from_dicts(rows: Iterable[Mapping[str, Any]]) -> list[GoldEdit]:
+    """Gold edits from ``edits.jsonl``-style dicts."""
+    return [
+        GoldEdit(int(d["start"]), int(d["end"]), d["spun"], tuple(d["gold"]), bool(d.get("sure", True)))
+        for d in rows
+    ]
+
+
+def load_gold(path: str | Path) -> list[GoldEdit]:
+    """Read an ``edits.jsonl`` file."""
+    with open(path, encoding="utf-8") as f:
+        return gold_from_dicts(json.loads(line) for line in f if line.strip())
+
+
+def sys_edits(edits: Iterable[Any]) -> list[SysEdit]:
+    """Normalise system edits: ``zhrepair.Edit`` objects, dicts or ``(start, end, before, after)``."""
+    out = []
+    for e in edits:
+        if isinstance(e, SysEdit):
+            out.append(e)
+        elif isinstance(e, Mapping):
+            out.append(SysEdit(int(e["start"]), int(e["end"]), e["before"], e["after"]))
+        elif isinstance(e, (tuple, list)):
+            out.append(SysEdit(int(e[0]), int(e[1]), e[2], e[3]))
+        else:
+            out.append(SysEdit(int(e.start), int(e.end), e.before, e.after))
+    return out
+
+
+def apply_gold(spun: str, gold: Sequence[GoldEdit], *, sure_only: bool = False) -> str:
+    """The spun text with every (sure) gold edit's first alternative applied."""
+    return _replay(spun, [(g.start, g.end, g.gold[0]) for g in gold if g.sure or not sure_only])
+
+
+def _replay(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for start, end, new in sorted(spans, key=lambda s: (s[0], s[1])):
+        if start < pos:
+            raise ValueError(f"overlapping edits at {start}")
+        out.append(text[pos:start])
+        out.append(new)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def _regions(spans: list[tuple[int, int, int]]) -> list[list[int]]:
+    """Group span indices into regions. *spans*: ``(start, end, index)``.
+
+    Sorted by start, a span joins the current region when it starts inside it, or at its
+    end while either the span or a zero-width span of the region sits at that point.
+    """
+    groups: list[list[int]] = []
+    cur_end = zero_at = -1
+    for start, end, idx in sorted(spans):
+        if groups and (start < cur_end or (start == cur_end and (start == end or zero_at == start))):
+            groups[-1].append(idx)
+            cur_end = max(cur_end, end)
+        else:
+            groups.append([idx])
+            cur_end, zero_at = end, -1
+        if start == end:
+            zero_at = start
+    return groups
+
+
+def _matches(target: str, parts: Sequence[Sequence[str]]) -> bool:
+    """Is *target* a concatenation choosing one string from each of *parts*, in order?"""
+    memo: dict[tuple[int, int], bool] = {}
+
+    def go(i: int, pos: int) -> bool:
+        if i == len(parts):
+            return pos == len(target)
+        key = (i, pos)
+        if key not in memo:
+            memo[key] = any(target.startswith(s, pos) and go(i + 1, pos + len(s)) for s in set(parts[i]))
+        return memo[key]
+
+    return go(0, 0)
+
+
+def _examples(parts: Sequence[Sequence[str]], limit: int = 4) -> tuple[str, ...]:
+    """A few acceptable outputs, for reports (the full product can be large)."""
+    outs = [""]
+    for options in parts:
+        outs = [o + s for o in outs for s in dict.fromkeys(options)][:limit]
+    return tuple(outs)
+
+
+def _check_disjoint(spans: Sequence[tuple[int, int]], what: str) -> None:
+    last = -1
+    for start, end in sorted(spans):
+        if start < last:
+            raise ValueError(f"overlapping {what} edits at {start}")
+        last = end
+
+
+def score(
+    spun: str,
+    gold: Sequence[GoldEdit],
+    system: Iterable[Any],
+    *,
+    context: int = 8,
+) -> Score:
+    """Score *system* edits against *gold* edits on the spun text *spun*.
+
+    System edits whose ``before`` equals ``after`` are ignored; edits must not overlap
+    and ``before`` must match the text (else ``ValueError``).
+    """
+    sys_list = [e for e in sys_edits(system) if e.before != e.after]
+    for e in sys_list:
+        if spun[e.start : e.end] != e.before:
+            raise ValueError(f"system edit {e.before!r} does not match the text at {e.start}:{e.end}")
+    for g in gold:
+        if spun[g.start : g.end] != g.spun:
+            raise ValueError(f"gold edit {g.spun!r} does not match the text at {g.start}:{g.end}")
+    _check_disjoint([(e.start, e.end) for e in sys_list], "system")
+    _check_disjoint([(g.start, g.end) for g in gold if g.start < g.end], "gold")
+
+    n_gold = len(gold)
+    spans = [(g.start, g.end, i) for i, g in enumerate(gold)]
+    spans += [(e.start, e.end, n_gold + j) for j, e in enumerate(sys_list)]
+    bounds = {i: (s, e) for s, e, i in spans}
+    result = Score()
+    for group in _regions(spans):
+        golds = sorted((gold[i] for i in group if i < n_gold), key=lambda g: (g.start, g.end))
+        syss = [sys_list[i - n_gold] for i in group if i >= n_gold]
+        start = min(bounds[i][0] for i in group)
+        end = max(bounds[i][1] for i in group)
+        # the system's output for the region
+        system_out = _replay(spun, [(e.start, e.end, e.after) for e in syss])
+        system_out = system_out[start : len(system_out) - (len(spun) - end)]
+        # gold outputs: fixed text between gold edits, a choice at each gold edit
+        parts: list[Sequence[str]] = []
+        pos = start
+        for g in golds:
+            parts.append([spun[pos : g.start]])
+            parts.append(list(g.gold) + ([] if g.sure else [g.spun]))
+            pos = g.end
+        parts.append([spun[pos:end]])
+        right = _matches(system_out, parts)
+        is_sure = any(g.sure for g in golds)
+        changed = bool(syss)
+        if not (changed or is_sure):
+            continue  # unsure gold edit left alone: not counted either way
+        region = Region(
+            start,
+            end,
+            spun[start:end],
+            system_out,
+            _examples(parts) if golds else (),
+            is_sure,
+            changed,
+            right,
+            spun[max(0, start - context) : start] + "[" + spun[start:end] + "]" + spun[end : end + context],
+        )
+        if changed:
+            result.changed += 1
+            result.right_changed += right
+            if not right:
+                result.wrong.append(region)
+        if is_sure:
+            result.sure += 1
+            result.right_sure += right
+            if not right and not changed:
+                result.missed.append(region)
+    return result
+
+
+def false_edits_per_10k(edits: Iterable[Any], n_chars: int) -> float:
+    """False edits per 10,000 characters of *clean* text (every real change is false)."""
+    n = sum(1 for e in sys_edits(edits) if e.before != e.after)
+    return 10_000 * n / n_chars if n_chars else 0.0
+
+
+def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """Area under the ROC curve: P(score of a positive > score of a negative), ties count ½.
+
+    Rank-based (Mann–Whitney U), O(n log n). ``nan`` when either side is empty.
+    """
+    if not positives or not negatives:
+        return float("nan")
+    scored = sorted([(s, 1) for s in positives] + [(s, 0) for s in negatives])
+    rank_sum = 0.0  # sum of (1-based, tie-averaged) ranks of the positives
+    i = 0
+    while i < len(scored):
+        j = i
+        while j < len(scored) and scored[j][0] == scored[i][0]:
+            j += 1
+        avg_rank = (i + 1 + j) / 2
+        rank_sum += avg_rank * sum(label for _, label in scored[i:j])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)

@@ -1,0 +1,536 @@
+"""The benchmark suites (DESIGN.md §4). Each suite is a function ``(ctx) -> SuiteResult``.
+
+Suites share spun documents through :class:`Context`, so ``detection`` reuses the
+documents that ``sample-spinner``, ``lodo`` and ``clean`` made; any suite also runs alone.
+A suite that needs what is not there (the shared corpus, ``zhrepair clean``) raises
+:class:`Skip`; the runner reports it as skipped and goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from . import corpus, spinners
+from .scoring import Score, false_edits_per_10k, load_gold, roc_auc, score, sys_edits
+from .simulator import Spun, invert_pairs, spin
+
+SAMPLE_DIR = spinners.SAMPLE_DIR
+
+
+class Skip(Exception):
+    """The suite cannot run here; the message says why."""
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    suite: str
+    data: str
+    docs: int | str = ""
+    p: float | None = None
+    r: float | None = None
+    f1: float | None = None
+    other: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class SuiteResult:
+    name: str
+    status: str = "ok"  # ok | skipped | error
+    rows: list[Row] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "seconds": round(self.seconds, 2),
+            "rows": [r.to_dict() for r in self.rows],
+            "details": self.details,
+        }
+
+
+# (full, quick) sizes
+SIZES = {
+    "sample-spinner": (120, 4),
+    "public-dicts": (30, 2),  # articles per dictionary
+    "clean-xwlb": (80, 3),
+    "clean-govreport": (40, 2),
+    "clean-throughput": (2000, 20),
+}
+# disjoint shares of the TEST articles: a document is never both spun and clean
+SLOTS = {"sample-spinner": 0, "public-dicts": 1, "clean": 2}
+N_SLOTS = 4
+
+
+def progress(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def _iter(items: Sequence[Any], desc: str) -> Iterable[Any]:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover
+        return items
+    return tqdm(items, desc=f"[bench] {desc}", file=sys.stderr, leave=False, mininterval=1.0)
+
+
+class Context:
+    """Options and shared, lazily built documents and repairers."""
+
+    def __init__(self, quick: bool = False, seed: int = 0) -> None:
+        self.quick = quick
+        self.seed = seed
+        self._cache: dict[str, Any] = {}
+
+    def size(self, name: str) -> int:
+        full, quick = SIZES[name]
+        return quick if self.quick else full
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    # -- repairers
+    def repairer(self) -> Any:
+        def build() -> Any:
+            import zhrepair
+
+            t0 = time.perf_counter()
+            r = zhrepair.Repairer()
+            r.repair("今年以来，各地深入开展调查研究。")  # load the model outside the timed loops
+            self._cache["repairer_load_seconds"] = time.perf_counter() - t0
+            return r
+
+        return self.cached("repairer", build)
+
+    # -- documents
+    def _test_pool(self, source: str) -> list[corpus.Article]:
+        def build() -> list[corpus.Article]:
+            try:
+                return corpus.test_articles(source)
+            except corpus.SharedDataMissing as exc:
+                raise Skip(str(exc)) from None
+
+        return self.cached(f"pool:{source}", build)
+
+    def spun_articles(self, key: str, spec_name: str, spec: Any, n: int, slot: int) -> list[tuple[corpus.Article, Spun]]:
+        def build() -> list[tuple[corpus.Article, Spun]]:
+            arts = corpus.pick(self._test_pool("xwlb"), n, slot, N_SLOTS)
+            return [(a, spin(a.text, spec, seed=f"{spec_name}:{self.seed}:{a.id}")) for a in arts]
+
+        return self.cached(key, build)
+
+    def sample_spun(self) -> list[tuple[corpus.Article, Spun]]:
+        return self.spun_articles(
+            "sample-spun", "sample", spinners.sample_spinner(), self.size("sample-spinner"), SLOTS["sample-spinner"]
+        )
+
+    def dict_paths(self) -> list[Path]:
+        try:
+            paths = spinners.public_dict_paths()
+        except corpus.SharedDataMissing as exc:
+            raise Skip(str(exc)) from None
+        if not paths:
+            raise Skip(f"no *.tsv in {corpus.spinner_dicts_dir()}")
+        return paths
+
+    def dict_spun(self, path: Path) -> list[tuple[corpus.Article, Spun]]:
+        return self.spun_articles(
+            f"dict-spun:{path.stem}", path.stem, spinners.public_spinner(path),
+            self.size("public-dicts"), SLOTS["public-dicts"],
+        )
+
+    def clean_articles(self) -> list[corpus.Article]:
+        def build() -> list[corpus.Article]:
+            xw = corpus.pick(self._test_pool("xwlb"), self.size("clean-xwlb"), SLOTS["clean"], N_SLOTS)
+            gov = corpus.pick(self._test_pool("govreport"), self.size("clean-govreport"))
+            return xw + gov
+
+        return self.cached("clean-articles", build)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fmt_pairs(counter: Counter, n: int = 15) -> list[dict[str, Any]]:
+    return [{"pair": f"{a}→{b}", "count": c} for (a, b), c in counter.most_common(n)]
+
+
+def _error_analysis(total: Score, n: int = 15) -> dict[str, Any]:
+    false_edits = Counter((r.spun, r.system) for r in total.wrong if not r.gold)
+    wrong = Counter((r.spun, r.system) for r in total.wrong if r.gold)
+    missed = Counter((r.spun, r.gold[0] if r.gold else "") for r in total.missed)
+    return {
+        "top_false_edits": _fmt_pairs(false_edits, n),
+        "top_wrong_restorations": _fmt_pairs(wrong, n),
+        "top_missed": _fmt_pairs(missed, n),
+        "examples_wrong": [r.to_dict() for r in total.wrong[:n]],
+        "examples_missed": [r.to_dict() for r in total.missed[:n]],
+    }
+
+
+def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str) -> tuple[Score, dict[str, Any]]:
+    """Repair every spun document, score it, and time the repairs."""
+    import zhrepair
+
+    scores, seconds, chars, inconsistent = [], 0.0, 0, 0
+    for _, doc in _iter(docs, desc):
+        t0 = time.perf_counter()
+        res = repairer.repair(doc.spun)
+        seconds += time.perf_counter() - t0
+        chars += len(doc.spun)
+        if zhrepair.apply_edits(doc.spun, res.edits) != res.text:
+            inconsistent += 1
+        scores.append(score(doc.spun, doc.gold, res.edits))
+    total = Score.total(scores)
+    info = {
+        "docs": len(docs),
+        "chars": chars,
+        "gold_edits": sum(len(d.gold) for _, d in docs),
+        "repair_seconds": round(seconds, 3),
+        "repair_chars_per_second": round(chars / seconds) if seconds else None,
+        "results_inconsistent_with_edits": inconsistent,
+        **total.summary(),
+    }
+    return total, info
+
+
+def _prf_row(suite: str, data: str, docs: int, total: Score, other: str = "") -> Row:
+    return Row(suite, data, docs, total.precision, total.recall, total.f1,
+               other or f"tp {total.tp} · fp {total.fp} · fn {total.fn}")
+
+
+# --------------------------------------------------------------------------- suites
+
+
+def suite_sample(ctx: Context) -> SuiteResult:
+    """Default Repairer on the sample article vs its hand-made gold (in-sample)."""
+    spun = (SAMPLE_DIR / "spun.txt").read_text(encoding="utf-8")
+    gold = load_gold(SAMPLE_DIR / "edits.jsonl")
+    t0 = time.perf_counter()
+    res = ctx.repairer().repair(spun)
+    seconds = time.perf_counter() - t0
+    total = score(spun, gold, res.edits)
+    res_det = ctx.repairer().detect(spun)
+    out = SuiteResult("sample")
+    out.rows.append(_prf_row("sample", "sample article (in-sample: its pairs are the default lexicon)", 1, total))
+    out.details = {
+        "label": "in-sample",
+        "chars": len(spun),
+        "system_edits": len(res.edits),
+        "spin_score": res.spin_score,
+        "detect_score": res_det.score,
+        "repair_seconds": round(seconds, 3),
+        **total.summary(),
+        **_error_analysis(total, 30),
+    }
+    return out
+
+
+def suite_sample_spinner(ctx: Context) -> SuiteResult:
+    """The sample's spinner on new TEST articles (held out), default Repairer."""
+    docs = ctx.sample_spun()
+    total, info = _repair_and_score(ctx.repairer(), docs, "sample-spinner")
+    spec = spinners.sample_spinner()
+    out = SuiteResult("sample-spinner")
+    out.rows.append(_prf_row("sample-spinner", "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)", len(docs), total))
+    out.details = {
+        "label": "held out",
+        "spinner": {
+            "pairs": sum(len(v) for v in spec.pairs.values()),
+            "char_swap_rates": {k: round(v, 3) for k, v in dict(spec.char_swap_rate).items()},
+            "stuffing_rate": spec.stuffing_rate,
+            "mode": spec.mode,
+        },
+        "articles": [a.id for a, _ in docs],
+        **info,
+        **_error_analysis(total),
+    }
+    return out
+
+
+def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
+    import zhrepair
+
+    out = SuiteResult(name)
+    grand = Score()
+    per_dict: dict[str, Any] = {}
+    for path in ctx.dict_paths():
+        docs = ctx.dict_spun(path)
+        if with_dict:
+            pairs = spinners.public_pairs(path)
+            lex = zhrepair.Lexicon.from_pairs(invert_pairs(pairs), name=path.stem)
+            repairer = zhrepair.Repairer(lexicons=[lex], default_lexicon=True)
+        else:
+            repairer = ctx.repairer()
+        total, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
+        grand = grand + total
+        per_dict[path.stem] = {**info, **_error_analysis(total, 8)}
+        label = "its dictionary loaded" if with_dict else "default lexicon only (dictionary unseen)"
+        out.rows.append(_prf_row(name, f"{path.stem}: {label}", len(docs), total))
+        progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
+    n_docs = sum(d["docs"] for d in per_dict.values())
+    out.rows.append(_prf_row(name, "all dictionaries (micro-average)", n_docs, grand))
+    out.details = {"label": "held out", "per_dict": per_dict, "micro": grand.summary()}
+    return out
+
+
+def suite_public_dicts(ctx: Context) -> SuiteResult:
+    """Each public dictionary spins TEST articles; repaired with that dictionary loaded."""
+    return _dict_suite(ctx, "public-dicts", with_dict=True)
+
+
+def suite_lodo(ctx: Context) -> SuiteResult:
+    """Leave-one-dictionary-out: spun with a public dictionary, repaired with the default lexicon only."""
+    return _dict_suite(ctx, "lodo", with_dict=False)
+
+
+def suite_clean(ctx: Context) -> SuiteResult:
+    """Unspun TEST articles: every edit is a false edit."""
+    arts = ctx.clean_articles()
+    repairer = ctx.repairer()
+    n_chars = changed = 0
+    all_edits: list[Any] = []
+    examples: list[dict[str, Any]] = []
+    pairs: Counter = Counter()
+    by_source: dict[str, list[int]] = {}
+    for a in _iter(arts, "clean"):
+        edits = [e for e in sys_edits(repairer.repair(a.text).edits) if e.before != e.after]
+        n_chars += len(a.text)
+        all_edits += edits
+        changed += bool(edits)
+        src = by_source.setdefault(a.source, [0, 0, 0])
+        src[0] += 1
+        src[1] += len(a.text)
+        src[2] += len(edits)
+        for e in edits:
+            pairs[(e.before, e.after)] += 1
+            if len(examples) < 25:
+                context = a.text[max(0, e.start - 12) : e.start] + f"[{e.before}→{e.after}]" + a.text[e.end : e.end + 12]
+                examples.append({"article": a.id, "start": e.start, "before": e.before, "after": e.after, "context": context})
+    rate = false_edits_per_10k(all_edits, n_chars)
+    pct = 100 * changed / len(arts) if arts else 0.0
+    out = SuiteResult("clean")
+    out.rows.append(Row("clean", "unspun TEST articles (xwlb + govreport)", len(arts),
+                        other=f"{rate:.2f} false edits/10k chars · {pct:.0f}% of articles changed"))
+    out.details = {
+        "label": "held out",
+        "chars": n_chars,
+        "false_edits": len(all_edits),
+        "false_edits_per_10k": round(rate, 3),
+        "articles_changed_pct": round(pct, 1),
+        "by_source": {
+            s: {"docs": d, "chars": c, "false_edits": e, "per_10k": round(10_000 * e / c, 3) if c else 0.0}
+            for s, (d, c, e) in by_source.items()
+        },
+        "top_false_edits": _fmt_pairs(pairs, 25),
+        "first_false_edits": examples,
+    }
+    return out
+
+
+def suite_detection(ctx: Context) -> SuiteResult:
+    """ROC AUC of detect().score: spun vs clean TEST articles (known and unknown spinner)."""
+    repairer = ctx.repairer()
+
+    def scores(texts: list[str], desc: str) -> list[float]:
+        return [float(repairer.detect(t).score) for t in _iter(texts, desc)]
+
+    clean = scores([a.text for a in ctx.clean_articles()], "detect clean")
+    known = scores([d.spun for _, d in ctx.sample_spun()], "detect sample-spun")
+    unknown_texts = [d.spun for p in ctx.dict_paths() for _, d in ctx.dict_spun(p)]
+    unknown = scores(unknown_texts, "detect lodo-spun")
+    auc_known, auc_unknown = roc_auc(known, clean), roc_auc(unknown, clean)
+
+    def mean(xs: list[float]) -> float:
+        return sum(xs) / len(xs) if xs else float("nan")
+
+    out = SuiteResult("detection")
+    out.rows.append(Row("detection", "sample-spinner spun vs clean (known spinner)", f"{len(known)}+{len(clean)}",
+                        other=f"ROC AUC {auc_known:.3f}"))
+    out.rows.append(Row("detection", "public-dict spun vs clean (unknown spinners)", f"{len(unknown)}+{len(clean)}",
+                        other=f"ROC AUC {auc_unknown:.3f}"))
+    out.details = {
+        "auc_known": round(auc_known, 4),
+        "auc_unknown": round(auc_unknown, 4),
+        "mean_score": {"clean": mean(clean), "known": mean(known), "unknown": mean(unknown)},
+        "clean_flagged_pct": round(100 * sum(s >= 0.5 for s in clean) / max(1, len(clean)), 1),
+    }
+    return out
+
+
+_FIRST_CALL = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import zhrepair
+t1 = time.perf_counter()
+text = open(sys.argv[1], encoding="utf-8").read()
+res = zhrepair.repair(text)
+t2 = time.perf_counter()
+print(json.dumps({"import_seconds": t1 - t0, "first_repair_seconds": t2 - t1, "edits": len(res.edits)}))
+"""
+
+
+@dataclass
+class Measured:
+    returncode: int
+    seconds: float
+    max_rss_mb: float
+    stdout: str
+    stderr: str
+
+
+def run_measured(argv: Sequence[str], timeout: float) -> Measured:
+    """Run *argv*; wall time and peak RSS of its largest process (itself or a waited-for child)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(argv), stdout=out, stderr=err)
+        deadline, timed_out = t0 + timeout, False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                timed_out = True
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            -9 if timed_out else proc.returncode,
+            seconds,
+            usage.ru_maxrss / 1024,  # KiB on Linux
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace") + (f"\n(timed out after {timeout:.0f}s)" if timed_out else ""),
+        )
+
+
+def suite_speed(ctx: Context) -> SuiteResult:
+    """repair() vs jieba.lcut chars/s in one process; fresh-process first call time and peak RSS."""
+    import jieba
+
+    texts = [d.spun for _, d in ctx.sample_spun()]
+    repairer = ctx.repairer()
+    n_chars = sum(map(len, texts))
+    t0 = time.perf_counter()
+    for t in texts:
+        repairer.repair(t)
+    repair_s = time.perf_counter() - t0
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    t0 = time.perf_counter()
+    for t in texts:
+        jieba.lcut(t)
+    jieba_s = time.perf_counter() - t0
+    repair_cps = n_chars / repair_s if repair_s else float("inf")
+    jieba_cps = n_chars / jieba_s if jieba_s else float("inf")
+    slower = jieba_cps / repair_cps if repair_cps else float("inf")
+
+    first = run_measured([sys.executable, "-c", _FIRST_CALL, str(SAMPLE_DIR / "spun.txt")], timeout=300)
+    first_info: dict[str, Any] = {"wall_seconds": round(first.seconds, 3), "max_rss_mb": round(first.max_rss_mb, 1),
+                                  "returncode": first.returncode}
+    if first.returncode == 0:
+        first_info.update(json.loads(first.stdout.strip().splitlines()[-1]))
+    else:
+        first_info["stderr"] = first.stderr[-2000:]
+    out = SuiteResult("speed")
+    out.rows.append(Row("speed", "repair() vs jieba.lcut, same texts, one process", len(texts),
+                        other=f"{repair_cps:,.0f} chars/s · {slower:.1f}× slower than jieba.lcut ({jieba_cps:,.0f} chars/s)"))
+    out.rows.append(Row("speed", "fresh process: import + zhrepair.repair(sample)", 1,
+                        other=f"first call {first.seconds:.2f} s wall · peak RSS {first.max_rss_mb:.0f} MB"))
+    out.details = {
+        "chars": n_chars,
+        "repair_chars_per_second": round(repair_cps),
+        "jieba_chars_per_second": round(jieba_cps),
+        "repair_slowdown_vs_jieba": round(slower, 2),
+        "repairer_build_and_first_call_seconds": round(ctx._cache.get("repairer_load_seconds", float("nan")), 3),
+        "first_call_subprocess": first_info,
+    }
+    return out
+
+
+def suite_clean_throughput(ctx: Context) -> SuiteResult:
+    """`zhrepair clean IN.jsonl -o OUT.jsonl --jobs 1|2` on TEST documents: docs/s, chars/s, scaling."""
+    n = ctx.size("clean-throughput")
+    pool = ctx._test_pool("xwlb") + ctx._test_pool("govreport")
+    docs = [pool[i % len(pool)] for i in range(n)]
+    n_chars = sum(len(a.text) for a in docs)
+    out = SuiteResult("clean-throughput")
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="zhrepair-bench-") as tmp:
+        src = Path(tmp) / "in.jsonl"
+        with open(src, "w", encoding="utf-8") as f:
+            for i, a in enumerate(docs):
+                f.write(json.dumps({"id": f"{i}:{a.id}", "text": a.text}, ensure_ascii=False) + "\n")
+        for jobs in (1, 2):
+            dst = Path(tmp) / f"out{jobs}.jsonl"
+            progress(f"clean-throughput: zhrepair clean --jobs {jobs} on {n} docs")
+            m = run_measured([sys.executable, "-m", "zhrepair", "clean", str(src), "-o", str(dst), "--jobs", str(jobs)],
+                             timeout=600)
+            lines = sum(1 for _ in open(dst, encoding="utf-8")) if dst.exists() else 0
+            if m.returncode != 0 or lines != n:
+                raise Skip(f"`zhrepair clean --jobs {jobs}` failed (exit {m.returncode}, {lines}/{n} output lines): "
+                           + (m.stderr.strip().splitlines() or ["no stderr"])[-1][:300])
+            runs[f"jobs{jobs}"] = {"seconds": round(m.seconds, 3), "docs_per_second": round(n / m.seconds, 2),
+                                   "chars_per_second": round(n_chars / m.seconds),
+                                   "max_rss_mb_per_process": round(m.max_rss_mb, 1)}
+    scaling = runs["jobs1"]["seconds"] / runs["jobs2"]["seconds"]
+    for jobs in (1, 2):
+        r = runs[f"jobs{jobs}"]
+        out.rows.append(Row("clean-throughput", f"zhrepair clean --jobs {jobs}", n,
+                            other=f"{r['docs_per_second']:.1f} docs/s · {r['chars_per_second']:,} chars/s · "
+                                  f"peak RSS {r['max_rss_mb_per_process']:.0f} MB/process"))
+    out.rows[-1].other += f" · scaling ×{scaling:.2f}"
+    out.details = {"docs": n, "chars": n_chars, **runs, "scaling_jobs2_over_jobs1": round(scaling, 3)}
+    return out
+
+
+SUITES: dict[str, Callable[[Context], SuiteResult]] = {
+    "sample": suite_sample,
+    "sample-spinner": suite_sample_spinner,
+    "public-dicts": suite_public_dicts,
+    "lodo": suite_lodo,
+    "clean": suite_clean,
+    "detection": suite_detection,
+    "speed": suite_speed,
+    "clean-throughput": suite_clean_throughput,
+}
+
+
+def run_suite(name: str, ctx: Context) -> SuiteResult:
+    """Run one suite, turning Skip and errors into a result."""
+    progress(f"suite {name} …")
+    t0 = time.perf_counter()
+    try:
+        result = SUITES[name](ctx)
+    except Skip as exc:
+        result = SuiteResult(name, status="skipped", message=str(exc))
+    except Exception as exc:  # a broken suite must not hide the others
+        result = SuiteResult(name, status="error", message=f"{type(exc).__name__}: {exc}",
+                             details={"traceback": traceback.format_exc()})
+    result.seconds = time.perf_counter() - t0
+    note = f" ({result.message})" if result.message else ""
+    progress(f"suite {name}: {result.status} in {result.seconds:.1f}s{note}")
+    return result
