@@ -45,10 +45,13 @@ class View:
     def converted(self) -> bool:
         return self.text is not self.original and self.text != self.original
 
-    def to_input_script(self, start: int, end: int, replacement: str) -> str:
-        """*replacement* for ``original[start:end]``, in that span's script."""
-        if not self.converted or self.original[start:end] == self.text[start:end] or not replacement:
+    def to_input_script(self, start: int, end: int, replacement: str, context: int = 12) -> str:
+        """*replacement* for ``original[start:end]``, in the script of the text around it."""
+        if not replacement or not self.converted:
             return replacement
+        lo, hi = max(0, start - context), end + context
+        if self.original[lo:hi] == self.text[lo:hi]:
+            return replacement  # simplified surroundings (mixed-script document)
         return _converters()[1].convert(replacement)
 
     def clauses(self) -> list[Clause]:

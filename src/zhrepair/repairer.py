@@ -11,6 +11,7 @@ import bisect
 import logging
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
@@ -24,6 +25,7 @@ from .segment import Segmenter
 
 log = logging.getLogger(__name__)
 
+STRONG_REASON = "form rare in clean text"
 LexiconSource = Union[str, "os.PathLike[str]", Lexicon]
 
 
@@ -111,7 +113,7 @@ class Repairer:
             scores.append((doc.spin_score, end - start))
             evidence.extend(_evidence(sites, doc))
         spin = _weighted_mean(scores)
-        evidence.sort(key=lambda e: -e.weight)
+        evidence.sort(key=_evidence_rank)
         return Detection(spin, spin >= config.clean_threshold, tuple(evidence))
 
     # -- stages ------------------------------------------------------------------------
@@ -198,15 +200,23 @@ def _weighted_mean(scores: list[tuple[float, int]]) -> float:
     return sum(s * w for s, w in scores) / total
 
 
-def _evidence(sites: list[candidates.Site], doc: decoder.DocumentModel, limit: int = 50) -> list[Evidence]:
-    """The sites that best show spinning: strong forms first, then large model gains."""
-    out = []
+def _evidence(sites: list[candidates.Site], doc: decoder.DocumentModel, limit: int = 30) -> list[Evidence]:
+    """The spun forms that best show spinning, one per form: rare forms first, then large model gains."""
+    by_form: dict[tuple[str, str], Evidence] = {}
     for site in sites:
         best = max(site.options, key=lambda o: o.delta, default=None)
-        if best is None or best.kind is EditKind.DELETION:
+        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > 1.0):
             continue
-        if site.strong or best.delta > 1.0:
-            reason = "form rare in clean text" if site.strong else "language model prefers the original"
-            out.append(Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason))
-    out.sort(key=lambda e: -e.weight)
+        key = (site.spun, best.text)
+        old = by_form.get(key)
+        reason = STRONG_REASON if site.strong else "language model prefers the original"
+        if old is None:
+            by_form[key] = Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason)
+        else:
+            by_form[key] = replace(old, weight=max(old.weight, round(best.delta, 2)), count=old.count + 1)
+    out = sorted(by_form.values(), key=_evidence_rank)
     return out[:limit]
+
+
+def _evidence_rank(e: Evidence) -> tuple[bool, float]:
+    return (e.reason != STRONG_REASON, -e.weight)

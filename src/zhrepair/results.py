@@ -66,7 +66,11 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A reason to believe a document was spun: a spun form found at ``start:end``."""
+    """A reason to believe a document was spun: a spun form, first found at ``start:end``.
+
+    ``weight`` is the language model's log10 preference for ``original``; ``count`` how
+    often the form occurs among the document's sites.
+    """
 
     start: int
     end: int
@@ -74,6 +78,7 @@ class Evidence:
     original: str
     weight: float
     reason: str
+    count: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
