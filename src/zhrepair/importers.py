@@ -430,9 +430,9 @@ def guess_direction(
             second += 1
     votes = first + second
     if votes == 0:
-        return None, "word frequency: no sampled pair has a clearly more common side"
+        return None, "no sampled pair has a clearly more common side"
     share = first / votes
-    reason = f"word frequency: first side more common in {first} of {votes} sampled pairs ({share:.0%})"
+    reason = f"word frequency: first side the more common in {first} of {votes} voting pairs ({share:.0%})"
     if votes < _MIN_VOTES or max(share, 1 - share) < _MIN_SHARE or abs(first - second) < 2 * math.sqrt(votes):
         return None, reason
     return ("original-first" if share > 0.5 else "spun-first"), reason
@@ -472,7 +472,7 @@ def parse_pairs(text: str, format: str = "auto", direction: str = "auto", encodi
             direction, reason = guessed, why
         else:
             direction = CONVENTION[fmt]
-            reason = f"{fmt} convention ({why}: unsure)"
+            reason = f"{fmt} convention, the frequency vote being unsure ({why})"
             log.info("direction unsure, using the %s convention %s (%s)", fmt, direction, why)
     return _finish(raw, fmt, encoding, direction, reason)
 
