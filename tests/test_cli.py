@@ -1,0 +1,95 @@
+"""The command line, run for real: in-process through main() and as a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zhrepair.cli import main
+
+SPUN = "党筑引颈与科技改进两翼齐飞。\n"
+ZHREPAIR = [sys.executable, "-m", "zhrepair"]
+
+
+def run(args, stdin: bytes = b""):
+    return subprocess.run(ZHREPAIR + args, input=stdin, capture_output=True, timeout=120)
+
+
+def test_repair_stdin_to_stdout():
+    p = run(["repair"], SPUN.encode())
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.decode() == "党建引领与科技创新两翼齐飞。\n"
+
+
+def test_repair_file_json(tmp_path, capsys):
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    assert main(["repair", str(f), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["text"] == "党建引领与科技创新两翼齐飞。\n"
+    assert {e["before"] for e in out["edits"]} == {"党筑", "引颈", "改进"}
+    assert all(set(e) >= {"start", "end", "before", "after", "confidence", "kind", "source", "alternatives"} for e in out["edits"])
+
+
+def test_repair_diff_format(tmp_path, capsys):
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    assert main(["repair", str(f), "--format", "diff"]) == 0
+    assert capsys.readouterr().out == "[党筑→党建][引颈→引领]与科技[改进→创新]两翼齐飞。\n"
+
+
+def test_clean_text_passes_through_unchanged_bytes():
+    raw = "经济繁荣，社会稳定。\r\n第二行\tTab\n".encode()
+    p = run(["repair"], raw)
+    assert p.returncode == 0
+    assert p.stdout == raw
+
+
+def test_invalid_utf8_is_a_clear_error_with_exit_2(tmp_path):
+    f = tmp_path / "gbk.txt"
+    f.write_bytes("党筑引颈".encode("gbk"))
+    p = run(["repair", str(f)])
+    assert p.returncode == 2
+    assert b"invalid UTF-8" in p.stderr and b"Traceback" not in p.stderr
+    p = run(["detect"], "党筑".encode("gbk"))
+    assert p.returncode == 2 and b"stdin" in p.stderr
+
+
+def test_missing_file_exit_2(tmp_path):
+    p = run(["repair", str(tmp_path / "nope.txt")])
+    assert p.returncode == 2 and b"cannot read" in p.stderr
+
+
+def test_detect_text_and_json(tmp_path, capsys):
+    sample = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "sample" / "spun.txt"
+    assert main(["detect", str(sample)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    score, verdict = first.split("\t")
+    assert float(score) > 0.9 and verdict == "spun"
+    assert main(["detect", str(sample), "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["is_spun"] and d["evidence"]
+
+
+def test_user_lexicon_flag(tmp_path, capsys):
+    lex = tmp_path / "l.tsv"
+    lex.write_text("哄骗\t利用\n", encoding="utf-8")
+    f = tmp_path / "in.txt"
+    f.write_text("哄骗市场机制，哄骗好各类资源，哄骗社会资本。", encoding="utf-8")
+    assert main(["repair", str(f), "--lexicon", str(lex), "--no-default-lexicon"]) == 0
+    assert capsys.readouterr().out == "利用市场机制，利用好各类资源，利用社会资本。"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]])
+def test_help(args):
+    p = run(args)
+    assert p.returncode == 0 and b"usage:" in p.stdout
+
+
+def test_usage_error_exit_2():
+    p = run(["repair", "--format", "xml"])
+    assert p.returncode == 2
+    p = run([])
+    assert p.returncode == 2
