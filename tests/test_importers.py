@@ -81,14 +81,14 @@ def test_arrow_both_arrows_and_auto_direction():
     info = read_pairs_with_info(DATA / "arrow.txt")
     assert info.pairs == TEN
     assert (info.encoding, info.direction) == ("utf-8", "original-first")
-    assert info.direction_reason.startswith("word frequency")
+    assert info.direction_reason.startswith("frequency vote 10/10")
     assert read_pairs(DATA / "arrow.txt") == TEN
 
 
 def test_gbk_spun_first_eq_is_detected_by_frequency():
     info = read_pairs_with_info(DATA / "eq_spun_first_gbk.txt")
     assert info.encoding == "gb18030"
-    assert info.direction == "spun-first" and "0 of 10" in info.direction_reason
+    assert info.direction == "spun-first" and "0/10" in info.direction_reason
     assert info.pairs == TEN  # including the line written with a full-width ＝
 
 

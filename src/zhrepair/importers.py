@@ -40,7 +40,7 @@ encodings (--encoding, default auto)
 cleaning
   Blank lines and comments (#, //, --, ;) are skipped. Full-width separators
   (＝ ， －＞ ｜, the ideographic space) count as their ASCII forms; both sides are
-  stripped. A malformed line is skipped and counted (one warning names the first
+  stripped and inner runs of spaces made one. A malformed line is skipped and counted (one warning names the first
   few line numbers). Pairs whose sides are equal, or whose side holds no letter or
   digit (a censor's ***), are dropped; so are repeated pairs (the first is kept).
 
@@ -430,9 +430,9 @@ def guess_direction(
             second += 1
     votes = first + second
     if votes == 0:
-        return None, "no sampled pair has a clearly more common side"
+        return None, "frequency vote: no sampled pair has a clearly more common side"
     share = first / votes
-    reason = f"word frequency: first side the more common in {first} of {votes} voting pairs ({share:.0%})"
+    reason = f"frequency vote {first}/{votes} for the first side being the original ({share:.0%})"
     if votes < _MIN_VOTES or max(share, 1 - share) < _MIN_SHARE or abs(first - second) < 2 * math.sqrt(votes):
         return None, reason
     return ("original-first" if share > 0.5 else "spun-first"), reason
@@ -472,8 +472,8 @@ def parse_pairs(text: str, format: str = "auto", direction: str = "auto", encodi
             direction, reason = guessed, why
         else:
             direction = CONVENTION[fmt]
-            reason = f"{fmt} convention, the frequency vote being unsure ({why})"
-            log.info("direction unsure, using the %s convention %s (%s)", fmt, direction, why)
+            reason = f"{fmt} convention; unsure {why}"
+            log.info("direction unsure (%s): using the %s convention, %s", why, fmt, direction)
     return _finish(raw, fmt, encoding, direction, reason)
 
 
@@ -485,6 +485,7 @@ def _finish(raw: _Raw, fmt: str, encoding: str, direction: str, reason: str) -> 
     sources: list[str] = []
     dropped = duplicates = 0
     for first, second, _lineno, weight, source in raw.records:
+        first, second = " ".join(first.split()), " ".join(second.split())
         pair = (first, second) if direction == "spun-first" else (second, first)
         if (pair[0] == pair[1] and not keep_equal) or not all(any(c.isalnum() for c in s) for s in pair):
             dropped += 1
