@@ -153,14 +153,14 @@ class CandidateFinder:
         return list(found.values())
 
 
-def stuffing_sites(text: str, tokens_by_clause, keywords: frozenset[str], exclude,
-                   min_repeats: int = 3, min_share: float = 0.75) -> list[Site]:
+def stuffing_sites(text: str, tokens_by_clause, keywords: frozenset[str], suspicious, min_repeats: int = 2) -> list[Site]:
     """Deletion sites: a keyword right before punctuation, repeated in the document.
 
     *tokens_by_clause* yields ``(clause, [(start, end, word), ...])`` in working-view
-    offsets. A keyword is any word of *keywords*, or a word of 2-4 characters not in
-    *exclude* (the lexicon's spun forms) that ends a clause before punctuation at least
-    *min_repeats* times, and in at least *min_share* of all its occurrences.
+    offsets. Keywords are the user's *keywords* (any count), and words for which
+    ``suspicious(word)`` holds — original forms of the lexicon, which a spinner would have
+    replaced, so that finding them intact in spun text hints they were added afterwards —
+    when they end a clause before punctuation at least *min_repeats* times.
     """
     before_punct: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for clause, tokens in tokens_by_clause:
@@ -171,11 +171,8 @@ def stuffing_sites(text: str, tokens_by_clause, keywords: frozenset[str], exclud
             before_punct[word].append((start, end))
     sites = []
     for word, spans in before_punct.items():
-        if word not in keywords:
-            if not (2 <= len(word) <= 4 and len(spans) >= min_repeats) or word in exclude:
-                continue
-            if len(spans) < min_share * text.count(word):
-                continue
+        if word not in keywords and not (len(spans) >= min_repeats and len(word) >= 2 and suspicious(word)):
+            continue
         for start, end in spans:
             sites.append(Site(start, end, word, [Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)]))
     return sites

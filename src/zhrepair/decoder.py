@@ -31,10 +31,11 @@ from .candidates import Option, Site
 from .config import RepairConfig
 from .results import EditKind
 
-CLEAN_RATE = 0.002  # site and spin rate of the "clean document" hypothesis
-EM_ITERATIONS = 6
-PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rates
+CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
+EM_ITERATIONS = 5
+PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice weights
+FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
 
 
 @dataclass
@@ -47,13 +48,14 @@ class SiteDecision:
 
 @dataclass
 class Parameters:
-    site_rate: dict[str, float] = field(default_factory=dict)
-    spin_rate: dict[str, float] = field(default_factory=dict)
+    site_rate: dict[str, float] = field(default_factory=dict)  # source -> rate
+    form_rate: dict[tuple[str, str], float] = field(default_factory=dict)  # (source, spun form) -> rate
+    spin_rate: dict[str, float] = field(default_factory=dict)  # source -> share of originals replaced
     choice: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (source, original, spun)
 
     @classmethod
     def clean(cls, sources) -> "Parameters":
-        return cls({s: CLEAN_RATE for s in sources}, {s: CLEAN_RATE for s in sources})
+        return cls({s: CLEAN_RATE for s in sources}, {}, {s: CLEAN_RATE for s in sources})
 
 
 @dataclass
@@ -64,61 +66,97 @@ class DocumentModel:
     is_spun: bool = False
 
 
-def _weights(site: Site, p: Parameters, lm_weight: float) -> tuple[float, list[float]]:
-    site_rate = max((p.site_rate.get(o.source, 0.0) for o in site.options), default=0.0)
-    keep = (1.0 - site_rate) * (1.0 - max((p.spin_rate.get(s, 0.0) for s in site.keep_sources), default=0.0))
-    weights = []
-    for o in site.options:
-        choice = p.choice.get((o.source, o.text, site.spun), o.choice)
-        weights.append(p.site_rate.get(o.source, 0.0) * choice * 10.0 ** min(lm_weight * o.delta, 30.0))
-    return max(keep, 1e-12), weights
+class _Prepared:
+    """A site's constant parts, computed once: the EM loop only multiplies rates in."""
+
+    __slots__ = ("site", "sources", "form_keys", "choice_keys", "base_choice", "lm", "keep_sources", "deletion")
+
+    def __init__(self, site: Site, lm_weight: float) -> None:
+        self.site = site
+        self.sources = [o.source for o in site.options]
+        self.form_keys = [(o.source, site.spun) for o in site.options]
+        self.choice_keys = [(o.source, o.text, site.spun) for o in site.options]
+        self.base_choice = [o.choice for o in site.options]
+        self.lm = [10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
+        self.keep_sources = tuple(site.keep_sources)
+        self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
+
+    def weights(self, p: Parameters) -> tuple[float, list[float]]:
+        form_rate, site_rate, choice = p.form_rate, p.site_rate, p.choice
+        rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
+        keep = 1.0 - max(rates, default=0.0)
+        if self.keep_sources:
+            keep *= 1.0 - max(p.spin_rate.get(s, 0.0) for s in self.keep_sources)
+        weights = [r * choice.get(ck, bc) * f for r, ck, bc, f in zip(rates, self.choice_keys, self.base_choice, self.lm)]
+        return max(keep, 1e-12), weights
 
 
-def fit(sites: list[Site], opportunities: Counter, config: RepairConfig) -> Parameters:
+def _prepare(sites: list[Site], config: RepairConfig) -> list[_Prepared]:
+    return [_Prepared(s, config.lm_weight) for s in sites]
+
+
+def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig) -> Parameters:
     """EM estimate of the document's parameters."""
-    sources = {o.source for s in sites for o in s.options} | {src for s in sites for src in s.keep_sources}
+    sources = {src for ps in prepared for src in ps.sources} | {src for ps in prepared for src in ps.keep_sources}
     prior = config.spin_prior
-    p = Parameters({s: prior for s in sources}, {s: prior for s in sources})
+    p = Parameters({s: prior for s in sources}, {}, {s: prior for s in sources})
     for _ in range(EM_ITERATIONS):
         restored: dict[str, float] = defaultdict(float)
         site_count: dict[str, float] = defaultdict(float)
+        form_restored: dict[tuple[str, str], float] = defaultdict(float)
+        form_count: dict[tuple[str, str], float] = defaultdict(float)
         kept_original: dict[str, float] = defaultdict(float)
         pair_mass: dict[tuple[str, str, str], float] = defaultdict(float)
         original_mass: dict[tuple[str, str], float] = defaultdict(float)
-        for site in sites:
-            keep, weights = _weights(site, p, config.lm_weight)
+        for ps in prepared:
+            keep, weights = ps.weights(p)
             total = keep + sum(weights)
-            for src in {o.source for o in site.options}:
-                site_count[src] += 1.0
-            for o, w in zip(site.options, weights):
-                restored[o.source] += w / total
-                pair_mass[(o.source, o.text, site.spun)] += w / total
-                original_mass[(o.source, o.text)] += w / total
-            for src in site.keep_sources:
-                kept_original[src] += keep / total
-        site_rate = {s: (restored[s] + PRIOR_STRENGTH * prior) / (site_count[s] + PRIOR_STRENGTH) for s in sources}
+            for key in set(ps.form_keys):
+                site_count[key[0]] += 1.0
+                form_count[key] += 1.0
+            for src, fkey, ckey, w in zip(ps.sources, ps.form_keys, ps.choice_keys, weights):
+                q = w / total
+                restored[src] += q
+                form_restored[fkey] += q
+                pair_mass[ckey] += q
+                original_mass[ckey[:2]] += q
+            if ps.keep_sources:
+                for src in ps.keep_sources:
+                    kept_original[src] += keep / total
+        # original forms left standing count as places the spinner passed by
+        site_rate = {
+            s: (restored[s] + PRIOR_STRENGTH * prior) / (site_count[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
+            for s in sources
+        }
+        # each spun form's own rate, shrunk towards its source's and never above it: a
+        # form restored nowhere else in the document is weak evidence
+        form_rate = {
+            key: min(site_rate[key[0]], (form_restored[key] + FORM_STRENGTH * site_rate[key[0]]) / (n + FORM_STRENGTH))
+            for key, n in form_count.items()
+        }
         spin_rate = {
             s: (restored[s] + PRIOR_STRENGTH * prior)
             / (restored[s] + kept_original[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
             for s in sources
         }
-        choice = {}
-        for site in sites:
-            for o in site.options:
-                key = (o.source, o.text, site.spun)
-                if key not in choice and o.kind is not EditKind.DELETION:
-                    choice[key] = (pair_mass[key] + CHOICE_STRENGTH * o.choice) / (
-                        original_mass[(o.source, o.text)] + CHOICE_STRENGTH
-                    )
-        p = Parameters(site_rate, spin_rate, choice)
+        choice = {
+            key: (mass + CHOICE_STRENGTH * base) / (original_mass[key[:2]] + CHOICE_STRENGTH)
+            for ps in prepared
+            if not ps.deletion
+            for key, base in zip(ps.choice_keys, ps.base_choice)
+            for mass in (pair_mass[key],)
+        }
+        p = Parameters(site_rate, form_rate, spin_rate, choice)
     return p
 
 
-def log_likelihood(sites: list[Site], opportunities: Counter, p: Parameters, lm_weight: float) -> float:
+def log_likelihood(prepared: list[_Prepared], opportunities: Counter, p: Parameters) -> float:
     """log10 P(observed text | parameters), up to a constant that does not depend on them."""
     total = 0.0
-    for site in sites:
-        keep, weights = _weights(site, p, lm_weight)
+    for ps in prepared:
+        if ps.deletion:
+            continue  # stuffing is judged on its own, not evidence of spinning
+        keep, weights = ps.weights(p)
         total += math.log10(keep + sum(weights))
     for src, n in opportunities.items():
         total += n * math.log10(max(1.0 - p.spin_rate.get(src, 0.0), 1e-12))
@@ -132,11 +170,10 @@ def spin_score_from_llr(llr: float, scale: float = 0.5, offset: float = -3.0) ->
 
 
 def model_document(sites: list[Site], opportunities: Counter, config: RepairConfig) -> DocumentModel:
-    params = fit(sites, opportunities, config)
+    prepared = _prepare(sites, config)
+    params = fit(prepared, opportunities, config)
     clean = Parameters.clean(params.site_rate)
-    llr = log_likelihood(sites, opportunities, params, config.lm_weight) - log_likelihood(
-        sites, opportunities, clean, config.lm_weight
-    )
+    llr = log_likelihood(prepared, opportunities, params) - log_likelihood(prepared, opportunities, clean)
     score = spin_score_from_llr(llr)
     return DocumentModel(params, llr, score, score >= config.clean_threshold)
 
@@ -145,8 +182,9 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
     """Best hypothesis per site, then a consistent (non-overlapping) set of changes."""
     params = doc.params if doc.is_spun else Parameters.clean(doc.params.site_rate)
     decisions: list[SiteDecision] = []
-    for site in sites:
-        keep, weights = _weights(site, params, config.lm_weight)
+    for ps in _prepare(sites, config):
+        site = ps.site
+        keep, weights = ps.weights(params)
         total = keep + sum(weights)
         ranked: list[tuple[Option | None, float]] = [(None, keep / total)]
         ranked += [(o, w / total) for o, w in zip(site.options, weights)]

@@ -131,7 +131,8 @@ class Repairer:
         sites = scan.sites
         if config.deletions:
             sites += candidates.stuffing_sites(
-                text, ((sc.clause, sc.tokens()) for sc in segmented), self.stuffing_keywords, self.lexicon
+                text, ((sc.clause, sc.tokens()) for sc in segmented), self.stuffing_keywords,
+                self._finder.original_sources.__contains__,
             )
         clause_starts = [c.start for c in clauses]
         scored = []
