@@ -1,7 +1,8 @@
 """The spinners the benchmarks simulate: the sample's own, and the public dictionaries.
 
 * :func:`sample_spinner` — the sample's pairs (``data/sample/pairs.tsv`` inverted to
-  original → spun), the char swaps, and 创新 keyword stuffing. Every rate is measured on
+  original → spun; see :func:`sample_pairs` for one-character originals), the char swaps,
+  and 创新 keyword stuffing, in blind find-and-replace mode. Every rate is measured on
   the sample itself: word swaps hit every occurrence; a char swap's rate is
   swapped / (swapped + untouched) occurrences of its character in the sample (关→闭 1.0,
   新→更 about 0.1); stuffing is deletions of 创新 before ，。； / those marks.
@@ -45,10 +46,23 @@ def sample_edits() -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def sample_pairs() -> dict[str, list[str]]:
-    """original → spun forms observed in the sample (deletions excluded)."""
+def sample_pairs(swaps: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """original → spun forms: ``pairs.tsv`` inverted, deletions excluded.
+
+    A one-character original would hit that character everywhere in blind mode, so it is
+    kept only when it is the first reading of a sure edit and not a char-swap rule:
+    正在→在 stays (the sample swaps every 在), 聚会→会议|会's 会, 隔断→距离|距's 距 and
+    the char swaps 更→新, 筑→建 (done by the char-swap pass at their own rates) go.
+    """
+    swaps = char_swaps() if swaps is None else swaps
+    first_readings = {e["gold"][0] for e in sample_edits() if e["sure"]}
     with open(SAMPLE_DIR / "pairs.tsv", encoding="utf-8") as f:
-        return pairs_from_tsv(f, spun_first=True)
+        pairs = pairs_from_tsv(f, spun_first=True)
+    return {
+        o: forms
+        for o, forms in pairs.items()
+        if len(o) > 1 or (o in first_readings and o not in swaps)
+    }
 
 
 def _sample_rates(swaps: dict[str, str]) -> tuple[dict[str, float], float]:
@@ -84,7 +98,7 @@ def sample_spinner() -> SpinnerSpec:
     swaps = char_swaps()
     rates, stuffing_rate = _sample_rates(swaps)
     return SpinnerSpec(
-        pairs=sample_pairs(),
+        pairs=sample_pairs(swaps),
         char_swaps=swaps,
         char_swap_rate=rates,
         rate=1.0,
