@@ -55,7 +55,7 @@ class CandidateFinder:
     """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
 
     def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel,
-                 rare_logprob: float = -6.0, char_gain: float = 1.0, common_logprob: float = -5.8) -> None:
+                 rare_logprob: float = -6.0, char_gain: float = 0.3, common_logprob: float = -6.0) -> None:
         self.lexicon = lexicon
         self.lm = lm
         self.rare_logprob = rare_logprob
@@ -87,12 +87,9 @@ class CandidateFinder:
             if len(e.spun) == 1 and len(e.original) == 1:
                 self.char_rules[e.spun].append((e.original, e.source))
 
-    def scan(self, text: str, clauses, boundaries: set[int], start: int = 0, end: int | None = None) -> Scan:
-        """Sites and opportunities in ``text[start:end]`` (offsets stay those of *text*).
-
-        *clauses* are the clauses of that block; *boundaries* the word boundaries of its
-        segmentation.
-        """
+    def scan(self, text: str, clauses, start: int = 0, end: int | None = None) -> Scan:
+        """Sites and opportunities in ``text[start:end]`` (offsets stay those of *text*);
+        *clauses* are the clauses of that block."""
         sites: list[Site] = []
         opportunities: Counter = Counter()
         if self._has_keys:
@@ -103,20 +100,25 @@ class CandidateFinder:
                     keep = frozenset(self.original_sources.get(key, ()))
                     strong = any(self.lm.logprob(key) <= self.rare_logprob < self.lm.logprob(o.text) for o in options if o.text)
                     sites.append(Site(s, e, key, [Option(o.text, o.choice, o.source, o.kind) for o in options], keep, strong))
-                elif s in boundaries and e in boundaries:
+                elif self._standalone(text, s, e):
                     for src in self.original_sources[key]:
                         opportunities[src] += 1
         if self.char_rules:
             by_span = {(site.start, site.end): site for site in sites}
             for cs in self._char_swap_sites(text, clauses):
                 same = by_span.get((cs.start, cs.end))
-                if same is None:
+                if same is None:  # a spun form the lexicon knows is explained by the lexicon
                     sites.append(cs)
-                else:  # one site, options from the lexicon and from the char swap
-                    same.options.extend(o for o in cs.options if all(o.text != x.text for x in same.options))
-                    same.strong = same.strong or cs.strong
         sites.sort(key=lambda s: (s.start, s.end))
         return Scan(sites, opportunities)
+
+    def _standalone(self, text: str, s: int, e: int) -> bool:
+        """No longer vocabulary word covers ``text[s:e]`` (发展 in 发展中国家 is not a word of its own)."""
+        vocab = self.lm.unigram
+        for a, b in ((s - 1, e), (s, e + 1), (s - 1, e + 1), (s - 2, e), (s, e + 2)):
+            if a >= 0 and b <= len(text) and text[a:b] in vocab:
+                return False
+        return True
 
     def _char_swap_sites(self, text: str, clauses) -> list[Site]:
         lm = self.lm
@@ -153,26 +155,28 @@ class CandidateFinder:
         return list(found.values())
 
 
-def stuffing_sites(text: str, tokens_by_clause, keywords: frozenset[str], suspicious, min_repeats: int = 2) -> list[Site]:
-    """Deletion sites: a keyword right before punctuation, repeated in the document.
+def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, min_repeats: int = 2) -> list[Site]:
+    """Deletion sites: a keyword at the end of a clause, right before punctuation.
 
-    *tokens_by_clause* yields ``(clause, [(start, end, word), ...])`` in working-view
-    offsets. Keywords are the user's *keywords* (any count), and words for which
-    ``suspicious(word)`` holds — original forms of the lexicon, which a spinner would have
-    replaced, so that finding them intact in spun text hints they were added afterwards —
-    when they end a clause before punctuation at least *min_repeats* times.
+    Keywords are the user's *keywords* (any count), and original forms of the lexicon
+    (keys of *original_sources*) that end a clause before punctuation at least
+    *min_repeats* times: a spinner would have replaced them, so finding them intact in
+    spun text hints they were added afterwards. Such a site's "keep" hypothesis pays for
+    the spinner having passed the word by (``keep_sources``).
     """
-    before_punct: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for clause, tokens in tokens_by_clause:
-        if len(tokens) < 2:
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for clause in clauses:
+        if clause.end >= len(text) or text[clause.end] not in PUNCTUATION_AFTER_STUFFING:
             continue
-        start, end, word = tokens[-1]
-        if end < len(text) and text[end] in PUNCTUATION_AFTER_STUFFING:
-            before_punct[word].append((start, end))
+        for length in (4, 3, 2):
+            word = clause.text[-length:]
+            if len(clause.text) >= length and (word in keywords or word in original_sources):
+                found[word].append((clause.end - length, clause.end))
+                break
     sites = []
-    for word, spans in before_punct.items():
-        if word not in keywords and not (len(spans) >= min_repeats and len(word) >= 2 and suspicious(word)):
-            continue
-        for start, end in spans:
-            sites.append(Site(start, end, word, [Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)]))
+    for word, spans in found.items():
+        if word in keywords or len(spans) >= min_repeats:
+            for start, end in spans:
+                option = Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)
+                sites.append(Site(start, end, word, [option], frozenset(original_sources.get(word, ()))))
     return sites

@@ -21,7 +21,9 @@ class RepairConfig:
     Candidates
         ``char_swaps``: propose character-swap restorations (党筑 → 党建).
         ``deletions``: remove keyword stuffing (机制创新， → 机制，).
-        ``window``: words of context on each side when scoring a site.
+        ``window``: characters of context on each side when scoring a site.
+        ``context_pass``: in a spun document, score every site a second time with its
+        neighbours restored (better choices, about 1.5 times the time).
         ``remove_chrome``: also remove scraped page furniture (浏览次数:, 返回列表, ...).
 
     Resources
@@ -39,7 +41,8 @@ class RepairConfig:
     spin_prior: float = 0.1
     char_swaps: bool = True
     deletions: bool = True
-    window: int = 2
+    window: int = 4
+    context_pass: bool = True
     remove_chrome: bool = False
     block_chars: int = 100_000
     explain: bool = True

@@ -3,7 +3,7 @@
 For a site with spun form ``s`` the decoder weighs each original ``o`` against keeping
 ``s``::
 
-    weight(o)    = site_rate[src(o)] * choice(o -> s) * 10 ** (lm_weight * delta_o)
+    weight(o)    = form_rate[src(o), s] * choice(o -> s) * 10 ** (lm_weight * delta_o)
     weight(keep) = (1 - max site_rate of the site's sources) * (1 - max spin_rate[src]
                                                  over sources that would have spun s itself)
 
@@ -13,10 +13,9 @@ For a site with spun form ``s`` the decoder weighs each original ``o`` against k
   ambiguous sites; in clean text it stays near zero.
 * ``spin_rate[src]`` — the share of ``src``'s original forms that were replaced; the
   original forms left standing (*opportunities*) pull it down.
-* ``choice`` — which spun form the spinner used for ``o``, re-estimated per document
-  (one mapping per document).
+* ``choice`` — the lexicon's share of ``o``'s spun forms that ``s`` is.
 
-All three are fitted by EM on the document. The same quantities give the document's
+The rates are fitted by EM on the document. The same quantities give the document's
 log-likelihood ratio spun vs. clean, hence the spin score; a document judged clean is
 decoded with the clean parameters, so only overwhelming evidence changes it.
 """
@@ -34,7 +33,6 @@ from .results import EditKind
 CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
 EM_ITERATIONS = 5
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
-CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice weights
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
 
 
@@ -51,7 +49,6 @@ class Parameters:
     site_rate: dict[str, float] = field(default_factory=dict)  # source -> rate
     form_rate: dict[tuple[str, str], float] = field(default_factory=dict)  # (source, spun form) -> rate
     spin_rate: dict[str, float] = field(default_factory=dict)  # source -> share of originals replaced
-    choice: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (source, original, spun)
 
     @classmethod
     def clean(cls, sources) -> "Parameters":
@@ -69,25 +66,23 @@ class DocumentModel:
 class _Prepared:
     """A site's constant parts, computed once: the EM loop only multiplies rates in."""
 
-    __slots__ = ("site", "sources", "form_keys", "choice_keys", "base_choice", "lm", "keep_sources", "deletion")
+    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion")
 
     def __init__(self, site: Site, lm_weight: float) -> None:
         self.site = site
         self.sources = [o.source for o in site.options]
         self.form_keys = [(o.source, site.spun) for o in site.options]
-        self.choice_keys = [(o.source, o.text, site.spun) for o in site.options]
-        self.base_choice = [o.choice for o in site.options]
-        self.lm = [10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
+        self.prior = [o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
         self.keep_sources = tuple(site.keep_sources)
         self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
 
     def weights(self, p: Parameters) -> tuple[float, list[float]]:
-        form_rate, site_rate, choice = p.form_rate, p.site_rate, p.choice
+        form_rate, site_rate = p.form_rate, p.site_rate
         rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
         keep = 1.0 - max(rates, default=0.0)
         if self.keep_sources:
             keep *= 1.0 - max(p.spin_rate.get(s, 0.0) for s in self.keep_sources)
-        weights = [r * choice.get(ck, bc) * f for r, ck, bc, f in zip(rates, self.choice_keys, self.base_choice, self.lm)]
+        weights = [r * f for r, f in zip(rates, self.prior)]
         return max(keep, 1e-12), weights
 
 
@@ -106,20 +101,16 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
         form_restored: dict[tuple[str, str], float] = defaultdict(float)
         form_count: dict[tuple[str, str], float] = defaultdict(float)
         kept_original: dict[str, float] = defaultdict(float)
-        pair_mass: dict[tuple[str, str, str], float] = defaultdict(float)
-        original_mass: dict[tuple[str, str], float] = defaultdict(float)
         for ps in prepared:
             keep, weights = ps.weights(p)
             total = keep + sum(weights)
             for key in set(ps.form_keys):
                 site_count[key[0]] += 1.0
                 form_count[key] += 1.0
-            for src, fkey, ckey, w in zip(ps.sources, ps.form_keys, ps.choice_keys, weights):
+            for src, fkey, w in zip(ps.sources, ps.form_keys, weights):
                 q = w / total
                 restored[src] += q
                 form_restored[fkey] += q
-                pair_mass[ckey] += q
-                original_mass[ckey[:2]] += q
             if ps.keep_sources:
                 for src in ps.keep_sources:
                     kept_original[src] += keep / total
@@ -139,14 +130,7 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
             / (restored[s] + kept_original[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
             for s in sources
         }
-        choice = {
-            key: (mass + CHOICE_STRENGTH * base) / (original_mass[key[:2]] + CHOICE_STRENGTH)
-            for ps in prepared
-            if not ps.deletion
-            for key, base in zip(ps.choice_keys, ps.base_choice)
-            for mass in (pair_mass[key],)
-        }
-        p = Parameters(site_rate, form_rate, spin_rate, choice)
+        p = Parameters(site_rate, form_rate, spin_rate)
     return p
 
 

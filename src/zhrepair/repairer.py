@@ -20,7 +20,7 @@ from .config import RepairConfig
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, default_char_swaps, default_lexicon, load_lexicon
 from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
-from .scoring import SiteScorer
+from .scoring import Context, SiteScorer
 from .segment import Segmenter
 
 log = logging.getLogger(__name__)
@@ -118,31 +118,35 @@ class Repairer:
 
     # -- stages ------------------------------------------------------------------------
     def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig):
+        """Sites with their scores, and the document model, for ``view.text[start:end]``."""
         self.load()
         assert self._finder is not None and self._scorer is not None
         text = view.text
-        clauses = [c for c in view.clauses() if start <= c.start < end] if (start, end) != (0, len(text)) else view.clauses()
-        segmented = self._scorer.segment(clauses)
-        boundaries: set[int] = set()
-        for sc in segmented:
-            boundaries.update(sc.starts)
-            boundaries.update(sc.ends)
-        scan = self._finder.scan(text, clauses, boundaries, start, end)
-        sites = scan.sites
+        clauses = [c for c in view.clauses() if start <= c.start < end]
+        sites = self._finder.scan(text, clauses, start, end)
         if config.deletions:
-            sites += candidates.stuffing_sites(
-                text, ((sc.clause, sc.tokens()) for sc in segmented), self.stuffing_keywords,
-                self._finder.original_sources.__contains__,
+            sites.sites += candidates.stuffing_sites(
+                text, clauses, self.stuffing_keywords, self._finder.original_sources
             )
         clause_starts = [c.start for c in clauses]
-        scored = []
-        for site in sites:
+        placed = []
+        for site in sites.sites:
             k = bisect.bisect_right(clause_starts, site.start) - 1
-            if k < 0 or site.end > clauses[k].end:
-                continue  # crosses punctuation or lies outside Han text
-            self._scorer.score_site(segmented[k], site)
-            scored.append(site)
-        return scored, decoder.model_document(scored, scan.opportunities, config)
+            if k >= 0 and site.end <= clauses[k].end:  # else it crosses punctuation or non-Han text
+                placed.append((clauses[k], site))
+        context = Context(text)
+        for clause, site in placed:
+            self._scorer.score_site(clause, site, context)
+        scored = [site for _, site in placed]
+        doc = decoder.model_document(scored, sites.opportunities, config)
+        if doc.is_spun and config.context_pass:
+            # judge every site again with its neighbours restored
+            first = decoder.decide(scored, doc, config)
+            context = Context(text, [(d.site.start, d.site.end, d.option.text) for d in first if d.option])
+            for clause, site in placed:
+                self._scorer.score_site(clause, site, context)
+            doc = decoder.model_document(scored, sites.opportunities, config)
+        return scored, doc
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option

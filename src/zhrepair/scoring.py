@@ -1,16 +1,17 @@
 """Stage 3 — score restorations: the language model's verdict on each option of each site.
 
-The clause holding a site is segmented once with the model's vocabulary. For an option,
-the words covering the site are re-segmented with the option in place, and the model
-scores ``window`` words of left context + those words + ``window`` words of right
-context. ``Option.delta`` is that log10 probability minus the same for the spun text;
-with a trigram model and window 2 this equals the whole-clause difference.
+For an option, the text ``left + option + right`` — ``window`` characters of context on
+each side, cut at the clause's edges — is segmented with the model's vocabulary and
+scored; ``Option.delta`` is that log10 probability minus the same for the spun text.
+Context windows can come from a partly restored text (:class:`Context`), so a site
+surrounded by spun words is judged again once its neighbours are restored.
 """
 
 from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from typing import Sequence
 
 from .candidates import Site
 from .languagemodel import LanguageModel
@@ -19,58 +20,91 @@ from .results import EditKind
 from .segment import Segmenter
 
 
-class SegmentedClause:
-    """A clause with its words and their offsets in the working text."""
+class Context:
+    """The working text with some replacements applied, addressed in original offsets.
 
-    __slots__ = ("clause", "words", "starts", "ends")
+    *replacements* are sorted, non-overlapping ``(start, end, text)``; a replacement that
+    overlaps the span being scored is ignored (that span is the one being decided).
+    """
 
-    def __init__(self, clause: Clause, words: tuple[str, ...]) -> None:
-        self.clause = clause
-        self.words = words
-        starts, pos = [], clause.start
-        for w in words:
-            starts.append(pos)
-            pos += len(w)
-        self.starts = starts
-        self.ends = starts[1:] + [pos]
+    def __init__(self, text: str, replacements: Sequence[tuple[int, int, str]] = ()) -> None:
+        self.text = text
+        self.replacements = sorted(replacements)
+        self.starts = [r[0] for r in self.replacements]
 
-    def tokens(self) -> list[tuple[int, int, str]]:
-        return list(zip(self.starts, self.ends, self.words))
+    def left(self, pos: int, floor: int, n: int) -> str:
+        """Up to *n* characters ending at *pos*, not before *floor*."""
+        parts: list[str] = []
+        size = 0
+        k = bisect.bisect_left(self.starts, pos) - 1
+        while size < n and pos > floor:
+            while k >= 0 and self.replacements[k][1] > pos:
+                k -= 1  # overlaps the span being scored
+            if k >= 0 and self.replacements[k][1] > floor:
+                s, e, rep = self.replacements[k]
+                if e < pos:
+                    lo = max(e, pos - (n - size))
+                else:
+                    parts.append(rep)
+                    size += len(rep)
+                    pos = max(s, floor)
+                    k -= 1
+                    continue
+            else:
+                lo = max(floor, pos - (n - size))
+            parts.append(self.text[lo:pos])
+            size += pos - lo
+            pos = lo
+        return "".join(reversed(parts))[-n:]
+
+    def right(self, pos: int, ceiling: int, n: int) -> str:
+        """Up to *n* characters starting at *pos*, not past *ceiling*."""
+        parts: list[str] = []
+        size = 0
+        k = bisect.bisect_left(self.starts, pos)
+        while size < n and pos < ceiling:
+            if k < len(self.replacements) and self.replacements[k][0] < ceiling:
+                s, e, rep = self.replacements[k]
+                if s > pos:
+                    hi = min(s, pos + n - size)
+                else:
+                    parts.append(rep)
+                    size += len(rep)
+                    pos = min(e, ceiling)
+                    k += 1
+                    continue
+            else:
+                hi = min(ceiling, pos + n - size)
+            parts.append(self.text[pos:hi])
+            size += hi - pos
+            pos = hi
+        return "".join(parts)[:n]
 
 
 class SiteScorer:
-    def __init__(self, lm: LanguageModel, segmenter: Segmenter, window: int = 2) -> None:
+    def __init__(self, lm: LanguageModel, segmenter: Segmenter, window: int = 4) -> None:
         self.lm = lm
         self.segmenter = segmenter
         self.window = window
         self._score = lru_cache(maxsize=500_000)(self._score_uncached)
 
-    def segment(self, clauses: list[Clause]) -> list[SegmentedClause]:
-        return [SegmentedClause(c, self.segmenter.cut(c.text)) for c in clauses]
-
-    def _score_uncached(self, left: tuple[str, ...], chunk: str, right: tuple[str, ...], bos: bool, eos: bool) -> float:
-        words = left + (self.segmenter.cut(chunk) if chunk else ()) + right
+    def _score_uncached(self, text: str, bos: bool, eos: bool) -> float:
+        words = self.segmenter.cut(text) if text else ()
         if not words:
             return 0.0
         return self.lm.score(words, bos=bos, eos=eos)
 
-    def score_site(self, sc: SegmentedClause, site: Site) -> None:
-        """Fill ``delta`` of each option of *site*, which lies inside clause *sc*."""
-        i = bisect.bisect_right(sc.starts, site.start) - 1
-        j = bisect.bisect_left(sc.ends, site.end)
-        i, j = max(i, 0), min(j, len(sc.words) - 1)
-        cstart, cend = sc.starts[i], sc.ends[j]
-        text = sc.clause.text
-        off = sc.clause.start
-        lo, hi = max(0, i - self.window), min(len(sc.words), j + 1 + self.window)
-        left, right = sc.words[lo:i], sc.words[j + 1 : hi]
-        bos, eos = lo == 0, hi == len(sc.words)
-        prefix = text[cstart - off : site.start - off]
-        suffix = text[site.end - off : cend - off]
-        base = self._score(left, prefix + site.spun + suffix, right, bos, eos)
+    def score_site(self, clause: Clause, site: Site, context: Context) -> None:
+        """Fill ``delta`` of each option of *site*, which lies inside *clause*."""
+        w = self.window
+        left = context.left(site.start, clause.start, w + 1)
+        right = context.right(site.end, clause.end, w + 1)
+        bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
+        left, right = left[-w:], right[:w]
+        base = self._score(left + site.spun + right, bos, eos)
         for option in site.options:
-            option.delta = self._score(left, prefix + option.text + suffix, right, bos, eos) - base
+            option.delta = self._score(left + option.text + right, bos, eos) - base
             if option.kind is EditKind.DELETION:
                 # a shorter text always scores higher: compare with the word's own unigram
                 # cost, so only a word that fits its context worse than chance goes
-                option.delta += sum(self.lm.logprob(w) for w in self.segmenter.cut(site.spun))
+                option.delta += sum(self.lm.logprob(x) for x in self.segmenter.cut(site.spun))
