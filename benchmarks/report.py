@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import platform
 import subprocess
 import sys
@@ -71,9 +72,23 @@ def write_outputs(results: Sequence[SuiteResult], out_dir: Path, env: dict[str, 
     (out_dir / "results.md").write_text(md, encoding="utf-8")
     data = {"environment": env, "options": options, "suites": {r.name: r.to_dict() for r in results}}
     (out_dir / "results.json").write_text(
-        json.dumps(data, ensure_ascii=False, indent=1, default=_json_default) + "\n", encoding="utf-8"
+        json.dumps(_finite(data), ensure_ascii=False, indent=1, default=_json_default, allow_nan=False) + "\n",
+        encoding="utf-8",
     )
     return md
+
+
+def _finite(obj: Any) -> Any:
+    """NaN and infinities become ``null``: results.json stays strict JSON."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    if hasattr(obj, "to_dict"):
+        return _finite(obj.to_dict())
+    return obj
 
 
 def _json_default(obj: Any) -> Any:
