@@ -32,6 +32,7 @@ class Option:
     choice: float
     source: str
     kind: EditKind
+    rule: str = ""  # a char-swap rule (关→闭): its rate is shared by every word it touches
     delta: float = 0.0  # language-model log10 gain of this option over keeping the site
 
 
@@ -48,7 +49,9 @@ class Site:
 @dataclass
 class Scan:
     sites: list[Site]
-    opportunities: Counter = field(default_factory=Counter)  # source -> untouched original forms
+    # untouched original forms: source -> count, and (source, rule) -> count of a char
+    # rule's original character left standing
+    opportunities: Counter = field(default_factory=Counter)
 
 
 class CandidateFinder:
@@ -104,6 +107,11 @@ class CandidateFinder:
                     for src in self.original_sources[key]:
                         opportunities[src] += 1
         if self.char_rules:
+            for ch, rules in self.char_rules.items():
+                for orig_ch, source in rules:
+                    n = sum(c.text.count(orig_ch) for c in clauses)
+                    if n:
+                        opportunities[(source, f"{orig_ch}→{ch}")] += n
             by_span = {(site.start, site.end): site for site in sites}
             for cs in self._char_swap_sites(text, clauses):
                 same = by_span.get((cs.start, cs.end))
@@ -147,7 +155,7 @@ class CandidateFinder:
                                 site = found[key] = Site(start, start + length, word, [], frozenset(),
                                                          strong=word not in lm.unigram)
                             if all(o.text != restored for o in site.options):
-                                site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP))
+                                site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
                             # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
                             for o in self._options.get(restored, ()):
                                 if o.text and all(x.text != o.text for x in site.options):

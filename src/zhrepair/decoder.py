@@ -71,7 +71,7 @@ class _Prepared:
     def __init__(self, site: Site, lm_weight: float) -> None:
         self.site = site
         self.sources = [o.source for o in site.options]
-        self.form_keys = [(o.source, site.spun) for o in site.options]
+        self.form_keys = [(o.source, o.rule or site.spun) for o in site.options]
         self.prior = [o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
         self.keep_sources = tuple(site.keep_sources)
         self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
@@ -118,11 +118,15 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
         site_rate = {
             s: (restored[s] + PRIOR_STRENGTH * prior) / (site_count[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
             for s in sources
+            if isinstance(s, str)
         }
         # each spun form's own rate, shrunk towards its source's and never above it: a
         # form restored nowhere else in the document is weak evidence
         form_rate = {
-            key: min(site_rate[key[0]], (form_restored[key] + FORM_STRENGTH * site_rate[key[0]]) / (n + FORM_STRENGTH))
+            key: min(
+                site_rate[key[0]],
+                (form_restored[key] + FORM_STRENGTH * site_rate[key[0]]) / (n + opportunities.get(key, 0) + FORM_STRENGTH),
+            )
             for key, n in form_count.items()
         }
         spin_rate = {
@@ -142,8 +146,12 @@ def log_likelihood(prepared: list[_Prepared], opportunities: Counter, p: Paramet
             continue  # stuffing is judged on its own, not evidence of spinning
         keep, weights = ps.weights(p)
         total += math.log10(keep + sum(weights))
-    for src, n in opportunities.items():
-        total += n * math.log10(max(1.0 - p.spin_rate.get(src, 0.0), 1e-12))
+    for key, n in opportunities.items():
+        if isinstance(key, tuple):  # a char rule's original character left standing
+            rate = p.form_rate.get(key, p.site_rate.get(key[0], 0.0))
+        else:
+            rate = p.spin_rate.get(key, 0.0)
+        total += n * math.log10(max(1.0 - rate, 1e-12))
     return total
 
 
