@@ -57,7 +57,7 @@ class Scan:
 class CandidateFinder:
     """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
 
-    def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel,
+    def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, single_chars: bool = True,
                  rare_logprob: float = -6.0, char_gain: float = 0.3, common_logprob: float = -6.0) -> None:
         self.lexicon = lexicon
         self.lm = lm
@@ -73,11 +73,14 @@ class CandidateFinder:
                 self.original_sources[e.original].add(e.source)
         self._options: dict[str, list[Option]] = {}
         for spun in lexicon.spun_forms():
+            if len(spun) == 1 and not single_chars:
+                continue
             self._options[spun] = [
                 Option(e.original, e.weight / totals[(e.source, e.original)], e.source,
                        EditKind.DELETION if not e.original else EditKind.WORD_SWAP)
                 for e in lexicon.originals(spun)
             ]
+        self.spun_forms = frozenset(self._options)
         self._automaton = ahocorasick.Automaton()
         keys = set(self._options) | set(self.original_sources)
         for key in keys:
@@ -163,12 +166,14 @@ class CandidateFinder:
         return list(found.values())
 
 
-def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, min_repeats: int = 2) -> list[Site]:
+def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, spun_forms,
+                   min_repeats: int = 2) -> list[Site]:
     """Deletion sites: a keyword at the end of a clause, right before punctuation.
 
     Keywords are the user's *keywords* (any count), and original forms of the lexicon
-    (keys of *original_sources*) that end a clause before punctuation at least
-    *min_repeats* times: a spinner would have replaced them, so finding them intact in
+    (keys of *original_sources*; not *spun_forms*, which the lexicon explains) that end a
+    clause before punctuation at least *min_repeats* times and in at least half of their
+    occurrences: a spinner would have replaced them, so finding them intact in
     spun text hints they were added afterwards. Such a site's "keep" hypothesis pays for
     the spinner having passed the word by (``keep_sources``).
     """
@@ -178,12 +183,13 @@ def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_source
             continue
         for length in (4, 3, 2):
             word = clause.text[-length:]
-            if len(clause.text) >= length and (word in keywords or word in original_sources):
+            if len(clause.text) >= length and (word in keywords or word in original_sources and word not in spun_forms):
                 found[word].append((clause.end - length, clause.end))
                 break
     sites = []
     for word, spans in found.items():
-        if word in keywords or len(spans) >= min_repeats:
+        # a stuffed keyword stands before punctuation again and again, and mostly there
+        if word in keywords or len(spans) >= min_repeats and len(spans) * 2 >= text.count(word):
             for start, end in spans:
                 option = Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)
                 sites.append(Site(start, end, word, [option], frozenset(original_sources.get(word, ()))))

@@ -21,6 +21,9 @@ class RepairConfig:
     Candidates
         ``char_swaps``: propose character-swap restorations (党筑 → 党建).
         ``deletions``: remove keyword stuffing (机制创新， → 机制，).
+        ``single_char_forms``: search single-character spun forms of the lexicons too
+        (平→仄, 大→年夜 are real; off saves time on huge lexicons). Fixed when the
+        Repairer loads.
         ``window``: characters of context on each side when scoring a site.
         ``context_pass``: in a spun document, score every site a second time with its
         neighbours restored (better choices, about 1.5 times the time).
@@ -41,6 +44,7 @@ class RepairConfig:
     spin_prior: float = 0.1
     char_swaps: bool = True
     deletions: bool = True
+    single_char_forms: bool = True
     window: int = 4
     context_pass: bool = True
     remove_chrome: bool = False

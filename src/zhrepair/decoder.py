@@ -22,6 +22,7 @@ decoded with the clean parameters, so only overwhelming evidence changes it.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -196,13 +197,16 @@ def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
     """Among overlapping changes keep the most probable (longer span on ties)."""
     changes = sorted((d for d in decisions if d.option is not None),
                      key=lambda d: (-d.posterior, -(d.site.end - d.site.start), d.site.start))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # taken spans, sorted and disjoint
+    ends: list[int] = []
     chosen = []
     for d in changes:
         s, e = d.site.start, d.site.end
-        if any(s < te and ts < e for ts, te in taken):
+        k = bisect.bisect_right(starts, s)
+        if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
             continue
-        taken.append((s, e))
+        starts.insert(k, s)
+        ends.insert(k, e)
         chosen.append(d)
     chosen.sort(key=lambda d: d.site.start)
     return chosen

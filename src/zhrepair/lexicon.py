@@ -87,8 +87,8 @@ class Lexicon:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], name: str = "", weight: float = 1.0) -> "Lexicon":
-        """Build from ``(spun, original)`` pairs."""
-        return cls((LexiconEntry(s, o, weight, name) for s, o in pairs), name=name)
+        """Build from ``(spun, original)`` pairs (pairs with an empty side are skipped)."""
+        return cls((LexiconEntry(s, o, weight, name) for s, o in pairs if s and o), name=name)
 
     def to_tsv(self) -> str:
         lines = [f"{e.spun}\t{e.original}\t{e.weight:g}\t{e.source}" for e in self]

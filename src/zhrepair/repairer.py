@@ -78,7 +78,7 @@ class Repairer:
             with self._lock:
                 if self._scorer is None:
                     lm = LanguageModel(self._model_path, self._vocab_path)
-                    self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm)
+                    self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.config.single_char_forms)
                     self._lm = lm
                     self._scorer = SiteScorer(lm, Segmenter(lm.unigram), window=self.config.window)
         return self
@@ -126,7 +126,7 @@ class Repairer:
         sites = self._finder.scan(text, clauses, start, end)
         if config.deletions:
             sites.sites += candidates.stuffing_sites(
-                text, clauses, self.stuffing_keywords, self._finder.original_sources
+                text, clauses, self.stuffing_keywords, self._finder.original_sources, self._finder.spun_forms
             )
         clause_starts = [c.start for c in clauses]
         placed = []
