@@ -123,6 +123,13 @@ def _chrome_fallback(text: str, result: RepairResult) -> RepairResult:
     return RepairResult(apply_edits(text, edits), edits, result.spin_score, result.detection)
 
 
+def _failed(item: Item, reason: str) -> dict[str, Any]:
+    """The error record of a record that was read but could not be repaired."""
+    raw = json.dumps(item.fields, ensure_ascii=True) if item.fields is not None else (item.text or "")
+    failed = Item(item.file, item.line, error=reason, raw=raw.encode("utf-8", "surrogatepass"))
+    return _error_record(failed)
+
+
 def _removed(edits: Sequence[Edit]) -> list[dict[str, Any]]:
     return [
         {"kind": e.kind.value, "start": e.start, "end": e.end, "text": e.before}
@@ -137,6 +144,10 @@ def clean_item(item: Item, repairer: Any, opts: Options) -> dict[str, Any]:
         return _error_record(item)
     text = item.text or ""
     warning = None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return _failed(item, f"invalid text: unpaired surrogate {text[exc.start]!r} at character {exc.start}")
     if not text.strip():
         result, warning = RepairResult(text), "empty document"
     else:
@@ -146,8 +157,7 @@ def clean_item(item: Item, repairer: Any, opts: Options) -> dict[str, Any]:
                 result = _chrome_fallback(text, result)
         except Exception as exc:  # one bad document must not stop the batch
             log.debug("repair failed at %s:%s", item.file, item.line, exc_info=True)
-            item.error, item.raw = f"repair failed: {type(exc).__name__}: {exc}", text.encode("utf-8", "replace")
-            return _error_record(item)
+            return _failed(item, f"repair failed: {type(exc).__name__}: {exc}")
     if item.fields is not None:
         rec = dict(item.fields)
     else:
@@ -421,8 +431,7 @@ class _Pool:
             except BrokenProcessPool:
                 self._rebuild()
                 log.error("%s:%s: worker process died on this record", item.file, item.line)
-                item.error, item.raw = "worker process died on this record", (item.text or "").encode("utf-8", "replace")
-                yield encode_record(_error_record(item)), "error", len(item.text or "")
+                yield encode_record(_failed(item, "worker process died on this record")), "error", len(item.text or "")
 
     def map(self, chunks: Iterable[list[Item]]) -> Iterator[tuple[bytes, str, int]]:
         window = self.jobs * 3

@@ -101,12 +101,16 @@ class _Line:
     kind: str  # "blank", "chrome" or "content"
 
 
+# All patterns in one, to test a line in a single pass.
+_ANY_CHROME = regex.compile("|".join(f"(?:{p.pattern})" for p in CHROME_LINE_PATTERNS))
+
+
 def is_chrome_line(line: str) -> bool:
     """Whether one line (without its newline) is page furniture."""
     s = line.strip(_WS)
     if not s or len(s) > _MAX_CHROME_LINE:
         return False
-    return any(p.fullmatch(s) for p in CHROME_LINE_PATTERNS)
+    return _ANY_CHROME.fullmatch(s) is not None
 
 
 def _lines(text: str, match: str) -> list[_Line]:
