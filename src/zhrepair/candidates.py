@@ -20,6 +20,7 @@ import ahocorasick
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon
 from .results import EditKind
+from .thesaurus import THESAURUS_SOURCE
 
 PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
 
@@ -69,7 +70,7 @@ class CandidateFinder:
         self.original_sources: dict[str, set[str]] = defaultdict(set)
         for e in lexicon:
             totals[(e.source, e.original)] += e.weight
-            if e.original:
+            if e.original and e.source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
                 self.original_sources[e.original].add(e.source)
         self._options: dict[str, list[Option]] = {}
         for spun in lexicon.spun_forms():

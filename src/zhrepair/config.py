@@ -24,6 +24,8 @@ class RepairConfig:
         ``single_char_forms``: search single-character spun forms of the lexicons too
         (平→仄, 大→年夜 are real; off saves time on huge lexicons). Fixed when the
         Repairer loads.
+        ``thesaurus``: propose more frequent 同义词词林 synonyms for words no lexicon knows
+        (for spinners whose dictionary you do not have). Fixed when the Repairer loads.
         ``window``: characters of context on each side when scoring a site.
         ``context_pass``: in a spun document, score every site a second time with its
         neighbours restored (better choices, about 1.5 times the time).
@@ -45,6 +47,7 @@ class RepairConfig:
     char_swaps: bool = True
     deletions: bool = True
     single_char_forms: bool = True
+    thesaurus: bool = False
     window: int = 4
     context_pass: bool = True
     remove_chrome: bool = False

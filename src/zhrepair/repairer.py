@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
-from . import candidates, decoder, normalise
+from . import candidates, decoder, detection, normalise
 from .config import RepairConfig
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, default_char_swaps, default_lexicon, load_lexicon
@@ -78,43 +78,54 @@ class Repairer:
             with self._lock:
                 if self._scorer is None:
                     lm = LanguageModel(self._model_path, self._vocab_path)
+                    if self.config.thesaurus:
+                        self._add_thesaurus(lm)
                     self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.config.single_char_forms)
                     self._lm = lm
                     self._scorer = SiteScorer(lm, Segmenter(lm.unigram), window=self.config.window)
         return self
 
+    def _add_thesaurus(self, lm: LanguageModel) -> None:
+        """Synonym candidates for words no loaded lexicon knows (source ``cilin``)."""
+        from . import thesaurus
+
+        known = set(self.lexicon.spun_forms()) | self.lexicon.whitelist
+        pairs = ((s, o) for s, o in thesaurus.restoration_pairs(lm.logprob) if s not in known)
+        self.lexicon.update(Lexicon.from_pairs(pairs, name=thesaurus.THESAURUS_SOURCE, weight=1.0))
+
     # -- public API --------------------------------------------------------------------
     def repair(self, text: str, **options: Any) -> RepairResult:
         """The most likely original of *text*, with every edit and the spin score."""
-        config = self.config.merged(**options)
-        view = normalise.normalise(text)
-        edits: list[Edit] = []
-        scores: list[tuple[float, int]] = []
-        evidence: list[Evidence] = []
-        for start, end in _blocks(view.text, config.block_chars):
-            sites, doc = self._analyse(view, start, end, config)
-            scores.append((doc.spin_score, end - start))
-            evidence.extend(_evidence(sites, doc))
-            for d in decoder.decide(sites, doc, config):
-                edits.append(self._edit(view, d, config))
-        spin = _weighted_mean(scores)
-        detection = Detection(spin, spin >= config.clean_threshold, tuple(evidence))
+        edits, detection = self._run(text, self.config.merged(**options), repair=True)
         if not edits:
-            return RepairResult(text, (), spin, detection)
-        return RepairResult(apply_edits(text, edits), tuple(edits), spin, detection)
+            return RepairResult(text, (), detection.score, detection)
+        return RepairResult(apply_edits(text, edits), tuple(edits), detection.score, detection)
 
     def detect(self, text: str, **options: Any) -> Detection:
         """How likely *text* was spun: a score in [0, 1] and the evidence behind it."""
-        config = self.config.merged(**options)
+        return self._run(text, self.config.merged(**options), repair=False)[1]
+
+    def _run(self, text: str, config: RepairConfig, repair: bool) -> tuple[list[Edit], Detection]:
         view = normalise.normalise(text)
-        scores, evidence = [], []
+        edits: list[Edit] = []
+        evidence: list[Evidence] = []
+        scores: list[tuple[float, int]] = []
+        fluencies: list[tuple[float, int]] = []
+        llr = 0.0
         for start, end in _blocks(view.text, config.block_chars):
-            sites, doc = self._analyse(view, start, end, config)
-            scores.append((doc.spin_score, end - start))
+            sites, doc, clauses = self._analyse(view, start, end, config)
+            flu = detection.fluency(clauses, self._scorer.segmenter, self._lm)
+            scores.append((detection.spin_probability(doc.llr, flu), end - start))
+            if flu is not None:
+                fluencies.append((flu, end - start))
+            llr += doc.llr
             evidence.extend(_evidence(sites, doc))
-        spin = _weighted_mean(scores)
+            if repair:
+                edits.extend(self._edit(view, d, config) for d in decoder.decide(sites, doc, config))
         evidence.sort(key=_evidence_rank)
-        return Detection(spin, spin >= config.clean_threshold, tuple(evidence))
+        score = _weighted_mean(scores)
+        flu_mean = _weighted_mean(fluencies) if fluencies else None
+        return edits, Detection(score, score >= 0.5, tuple(evidence), round(llr, 3), flu_mean)
 
     # -- stages ------------------------------------------------------------------------
     def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig):
@@ -146,7 +157,7 @@ class Repairer:
             for clause, site in placed:
                 self._scorer.score_site(clause, site, context)
             doc = decoder.model_document(scored, sites.opportunities, config)
-        return scored, doc
+        return scored, doc, clauses
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option

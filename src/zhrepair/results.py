@@ -86,16 +86,25 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Detection:
-    """How likely a document was spun: ``score`` in [0, 1], with readable evidence."""
+    """How likely a document was spun: ``score`` in [0, 1], with readable evidence.
+
+    ``llr`` is the log10 likelihood ratio spun vs. clean from the known spun forms found;
+    ``fluency`` the language model's mean log10 probability per character (clean news
+    reads about -2.8, spun text about -3.2); both feed ``score``.
+    """
 
     score: float
     is_spun: bool
     evidence: tuple[Evidence, ...] = ()
+    llr: float = 0.0
+    fluency: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
             "is_spun": self.is_spun,
+            "llr": self.llr,
+            "fluency": self.fluency,
             "evidence": [e.to_dict() for e in self.evidence],
         }
 

@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Iterable
 
 DATA_FILE = "cilin_groups.txt"
+THESAURUS_SOURCE = "cilin"  # the lexicon source name of restoration_pairs()
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,3 +79,20 @@ def derive_char_swaps(pairs: Iterable[tuple[str, str]], min_count: int = 2) -> l
             counts[spun[diff[0]], original[diff[0]]] += 1
     rules = [(s, o, n) for (s, o), n in counts.items() if n >= min_count]
     return sorted(rules, key=lambda r: (-r[2], r[0], r[1]))
+
+
+def restoration_pairs(logprob, max_options: int = 3, min_gain: float = 0.5) -> list[tuple[str, str]]:
+    """``(spun, original)`` candidates from the synonym groups, for spinners we have no list of.
+
+    Spinners trade ordinary words for rarer synonyms, so for each word of two or more
+    characters the candidates are its *max_options* most frequent synonyms that are more
+    frequent by at least *min_gain* (log10, by the unigram *logprob* function).
+    """
+    out: list[tuple[str, str]] = []
+    for word in _index():
+        if len(word) < 2:
+            continue
+        floor = logprob(word) + min_gain
+        better = sorted((s for s in synonyms(word) if len(s) >= 2 and logprob(s) >= floor), key=lambda s: (-logprob(s), s))
+        out.extend((word, s) for s in better[:max_options])
+    return out
