@@ -134,3 +134,16 @@ def test_module_level_api_uses_one_default_repairer():
     assert zhrepair.default_repairer() is zhrepair.default_repairer()
     assert zhrepair.repair("党筑引颈与科技改进两翼齐飞。").text == "党建引领与科技创新两翼齐飞。"
     assert zhrepair.detect("").score < 0.5
+
+
+def test_remove_chrome_option(repairer, sample_text):
+    plain = repairer.repair(sample_text)
+    cleaned = repairer.repair(sample_text, remove_chrome=True)
+    assert_invariants(sample_text, cleaned)
+    removed = [e for e in cleaned.edits if e.kind is EditKind.CHROME]
+    assert {e.before.strip() for e in removed} >= {"新闻中心News", "浏览次数:", "返回列表", "搜索"}
+    assert "浏览次数" in plain.text and "浏览次数" not in cleaned.text
+    # the repeated title goes whole, the article's own edits stay
+    assert cleaned.text.count("两翼齐飞") == plain.text.count("两翼齐飞") - 1
+    inside = {(e.start, e.after) for e in plain.edits if e.start < 2300}
+    assert inside <= {(e.start, e.after) for e in cleaned.edits}

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence, Union
 
-from . import candidates, decoder, detection, normalise
+from . import candidates, chrome, decoder, detection, normalise
 from .config import RepairConfig
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, default_char_swaps, default_lexicon, load_lexicon
@@ -122,6 +122,8 @@ class Repairer:
             evidence.extend(_evidence(sites, doc))
             if repair:
                 edits.extend(self._edit(view, d, config) for d in decoder.decide(sites, doc, config))
+        if repair and config.remove_chrome:
+            edits = _with_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
         evidence.sort(key=_evidence_rank)
         score = _weighted_mean(scores)
         flu_mean = _weighted_mean(fluencies) if fluencies else None
@@ -178,6 +180,21 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
+
+
+def _with_chrome(edits: list[Edit], chrome_edits: list[Edit]) -> list[Edit]:
+    """*edits* plus the page-furniture removals; a removal wins over edits inside it."""
+    if not chrome_edits:
+        return edits
+    spans = [(c.start, c.end) for c in chrome_edits]
+    starts = [s for s, _ in spans]
+
+    def inside_chrome(e: Edit) -> bool:
+        k = bisect.bisect_right(starts, e.start) - 1
+        return any(s < e.end and e.start < t for s, t in spans[max(k, 0) : k + 2])
+
+    kept = [e for e in edits if not inside_chrome(e)]
+    return sorted(kept + chrome_edits, key=lambda e: (e.start, e.end))
 
 
 def _default_lexicon() -> Lexicon:
