@@ -147,3 +147,13 @@ def test_remove_chrome_option(repairer, sample_text):
     assert cleaned.text.count("两翼齐飞") == plain.text.count("两翼齐飞") - 1
     inside = {(e.start, e.after) for e in plain.edits if e.start < 2300}
     assert inside <= {(e.start, e.after) for e in cleaned.edits}
+
+
+def test_repairer_reads_a_spinner_format_lexicon(tmp_path):
+    """An A→B spinner file (original first, as spinners write them) is sniffed and imported."""
+    path = tmp_path / "spinner.txt"
+    path.write_text("利用→哄骗\n配置→设置装备摆设\n", encoding="gb18030")
+    r = zhrepair.Repairer(lexicons=[path], default_lexicon=False)
+    assert {(e.spun, e.original) for e in r.lexicon} == {("哄骗", "利用"), ("设置装备摆设", "配置")}
+    text = "要哄骗好各类资源，优化资源设置装备摆设，哄骗市场机制，提高设置装备摆设效率。"
+    assert r.repair(text).text == "要利用好各类资源，优化资源配置，利用市场机制，提高配置效率。"

@@ -142,8 +142,12 @@ def load_lexicon(
         return parse_tsv(text, name=label)
     from . import importers
 
-    pairs = importers.read_pairs(p, format=format, direction=direction, encoding=encoding)
-    return Lexicon.from_pairs(pairs, name=label)
+    info = importers.read_pairs_with_info(p, format=format, direction=direction, encoding=encoding)
+    weights = info.weights or (1.0,) * len(info.pairs)
+    sources = info.sources or ("",) * len(info.pairs)
+    return Lexicon(
+        (LexiconEntry(s, o, w, src or label) for (s, o), w, src in zip(info.pairs, weights, sources)), name=label
+    )
 
 
 def _data_text(filename: str) -> str:

@@ -202,13 +202,19 @@ def _default_lexicon() -> Lexicon:
 
 
 def _load_any(path: str | os.PathLike[str]) -> Lexicon:
-    """Native TSV when it parses as such, otherwise the importers' format sniffing."""
-    from .lexicon import LexiconError
+    """A lexicon path: zhrepair TSV (spun first), or another spinner format, sniffed.
 
-    try:
+    A plain two-column TSV is read as zhrepair TSV, as documented; a spinner's own
+    ``original<TAB>spun`` file needs ``load_lexicon(path, format="tab",
+    direction="original-first")``.
+    """
+    from . import importers
+
+    text, _ = importers.decode_bytes(Path(path).read_bytes()[:50_000], "auto")
+    fmt = importers.sniff_format(text)
+    if fmt in ("zhrepair", "tab"):
         return load_lexicon(path)
-    except (LexiconError, UnicodeDecodeError):
-        return load_lexicon(path, format="auto")
+    return load_lexicon(path, format=fmt)
 
 
 def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:
