@@ -12,6 +12,8 @@ class RepairConfig:
 
     Decision
         ``min_confidence``: smallest posterior probability at which a site is changed.
+        ``min_choice_confidence``: the same, for a site with several possible originals
+        (胀动 ← 推动 or 推进): below it the spun form stays, as a wrong original is worse.
         ``clean_threshold``: a document whose spin score is below this is judged clean;
         it is then changed only where one site's evidence alone is overwhelming.
         ``overwhelming_margin``: log10 odds a single site needs in a clean document.
@@ -40,6 +42,7 @@ class RepairConfig:
     """
 
     min_confidence: float = 0.5
+    min_choice_confidence: float = 0.9
     clean_threshold: float = 0.5
     overwhelming_margin: float = 4.0
     lm_weight: float = 1.0
@@ -67,7 +70,7 @@ class RepairConfig:
         return cfg
 
     def validate(self) -> None:
-        for name in ("min_confidence", "clean_threshold", "spin_prior"):
+        for name in ("min_confidence", "min_choice_confidence", "clean_threshold", "spin_prior"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {v!r}")

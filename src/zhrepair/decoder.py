@@ -189,6 +189,8 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
             best = None  # clean document: only a form unknown to clean text, with a large margin
         if best is not None and prob < config.min_confidence:
             best = None
+        if best is not None and len(site.options) > 1 and prob < config.min_choice_confidence:
+            best = None  # spun, but which of several originals is unclear: a wrong one is worse
         decisions.append(SiteDecision(site, best, prob, ranked))
     return _resolve_overlaps(decisions)
 
