@@ -17,9 +17,9 @@ Output goes to -o OUT.jsonl (written as OUT.jsonl.partial, renamed when complete
 stdout. --resume continues a run that was killed, from OUT.jsonl.partial, and ends with
 the same bytes as an uninterrupted run (give it the same inputs and options).
 
-Exit status: 0 all records repaired, 1 some records are error records, 2 bad usage or
-an input path that cannot be read. A summary goes to stderr; a progress bar too when
-stderr is a terminal.
+Exit status: 0 all records repaired, 1 some records are error records, 2 bad usage, an
+input path that cannot be read, or worker processes that cannot run. A summary goes to
+stderr; a progress bar too when stderr is a terminal.
 
 example:
   zhrepair clean pages/ --glob '*.txt' -o clean.jsonl --jobs 4
@@ -403,35 +403,60 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+class WorkerFailure(RuntimeError):
+    """Worker processes cannot start, or keep dying: the run stops (resumable)."""
+
+
+def _ping() -> bool:
+    return _worker is not None
+
+
 class _Pool:
     """N worker processes, ordered results, at most ``window`` chunks in flight.
 
     A worker that dies (segfault, out of memory) breaks the pool: the pool is rebuilt,
     the chunks in flight are sent again, and the chunk that was running is retried one
     record at a time, so only a record that kills a worker twice becomes an error record.
+    Workers that cannot start, or die three times in a row, raise :class:`WorkerFailure`.
     """
+
+    MAX_DEATHS_IN_ROW = 3
 
     def __init__(self, jobs: int, spec: Mapping[str, Any], opts: Options) -> None:
         self.jobs, self.spec, self.opts = jobs, spec, opts
         methods = multiprocessing.get_all_start_methods()
         self.ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if self.ctx.get_start_method() == "forkserver":
+            self.ctx.set_forkserver_preload([__name__, "zhrepair.repairer"])  # import once, fork workers
+        self.deaths = 0
         self.ex = self._new()
+        try:
+            self.ex.submit(_ping).result()
+        except BrokenProcessPool as exc:
+            self.ex.shutdown(wait=False, cancel_futures=True)
+            raise WorkerFailure(f"cannot start worker processes ({exc}); try --jobs 1") from None
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_init_worker, initargs=(self.spec, self.opts))
 
-    def _rebuild(self) -> None:
+    def _died(self) -> None:
+        self.deaths += 1
         self.ex.shutdown(wait=False, cancel_futures=True)
+        if self.deaths >= self.MAX_DEATHS_IN_ROW:
+            raise WorkerFailure(f"worker processes died {self.deaths} times in a row")
         self.ex = self._new()
 
     def _retry_single(self, chunk: list[Item]) -> Iterator[tuple[bytes, str, int]]:
         for item in chunk:
             try:
-                yield self.ex.submit(_work, [item]).result()[0]
+                result = self.ex.submit(_work, [item]).result()[0]
             except BrokenProcessPool:
-                self._rebuild()
+                self._died()
                 log.error("%s:%s: worker process died on this record", item.file, item.line)
                 yield encode_record(_failed(item, "worker process died on this record")), "error", len(item.text or "")
+            else:
+                self.deaths = 0
+                yield result
 
     def map(self, chunks: Iterable[list[Item]]) -> Iterator[tuple[bytes, str, int]]:
         window = self.jobs * 3
@@ -452,10 +477,11 @@ class _Pool:
                 results = fut.result()
             except BrokenProcessPool:
                 log.warning("a worker process died; retrying its records one by one")
-                self._rebuild()
+                self._died()
                 yield from self._retry_single(chunk)
                 inflight = deque((c, self.ex.submit(_work, c)) for c, _ in inflight)
                 continue
+            self.deaths = 0
             yield from results
 
     def close(self) -> None:
@@ -636,6 +662,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(str(exc)) from None
 
+    for lex in getattr(args, "lexicon", None) or ():
+        if not os.path.isfile(lex):
+            raise InputError(f"cannot read lexicon {lex}: no such file")
     opts = Options(field=args.field, id_field=args.id_field, chrome=not args.no_chrome,
                    stuffing=not args.no_stuffing, edits=args.edits)
     spec = {
@@ -667,6 +696,11 @@ def run(args: argparse.Namespace) -> int:
                 if now - last_post > 0.5:
                     last_post = now
                     bar.set_postfix_str(f"{stats.chars / max(now - stats.start, 1e-9):,.0f} chars/s", refresh=False)
+    except WorkerFailure as exc:
+        out.abandon()
+        where = f"; the records done so far are in {out.partial} (rerun with --resume)" if out_path else ""
+        print(f"zhrepair clean: error: {exc}{where}", file=sys.stderr)
+        return EXIT_USAGE
     except BaseException:
         out.abandon()
         raise
