@@ -105,24 +105,6 @@ def _error_record(item: Item) -> dict[str, Any]:
     return rec
 
 
-def _chrome_fallback(text: str, result: RepairResult) -> RepairResult:
-    """Add page-chrome edits when the installed :class:`Repairer` did not make any.
-
-    Other edits inside removed chrome are dropped. A no-op once ``Repairer.repair``
-    honours ``remove_chrome`` itself (then the chrome edits are already there).
-    """
-    from .chrome import find_chrome
-    from .normalise import simplify
-    from .results import apply_edits
-
-    chrome = find_chrome(text, match_text=simplify(text) if not text.isascii() else None)
-    if not chrome:
-        return result
-    kept = [e for e in result.edits if not any(e.start < c.end and c.start < e.end for c in chrome)]
-    edits = tuple(sorted(chrome + kept, key=lambda e: (e.start, e.end)))
-    return RepairResult(apply_edits(text, edits), edits, result.spin_score, result.detection)
-
-
 def _failed(item: Item, reason: str) -> dict[str, Any]:
     """The error record of a record that was read but could not be repaired."""
     raw = json.dumps(item.fields, ensure_ascii=True) if item.fields is not None else (item.text or "")
@@ -152,9 +134,7 @@ def clean_item(item: Item, repairer: Any, opts: Options) -> dict[str, Any]:
         result, warning = RepairResult(text), "empty document"
     else:
         try:
-            result = repairer.repair(text, **opts.repair_options())
-            if opts.chrome and not any(e.kind is EditKind.CHROME for e in result.edits):
-                result = _chrome_fallback(text, result)
+            result = repairer.repair(text, **opts.repair_options())  # chrome: RepairConfig.remove_chrome
         except Exception as exc:  # one bad document must not stop the batch
             log.debug("repair failed at %s:%s", item.file, item.line, exc_info=True)
             return _failed(item, f"repair failed: {type(exc).__name__}: {exc}")
