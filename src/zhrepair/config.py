@@ -42,7 +42,7 @@ class RepairConfig:
     """
 
     min_confidence: float = 0.5
-    min_choice_confidence: float = 0.9
+    min_choice_confidence: float = 0.75
     clean_threshold: float = 0.5
     overwhelming_margin: float = 4.0
     lm_weight: float = 1.0
@@ -51,7 +51,7 @@ class RepairConfig:
     deletions: bool = True
     single_char_forms: bool = True
     thesaurus: bool = False
-    window: int = 4
+    window: int = 3
     context_pass: bool = True
     remove_chrome: bool = False
     block_chars: int = 100_000

@@ -32,7 +32,7 @@ from .config import RepairConfig
 from .results import EditKind
 
 CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
-EM_ITERATIONS = 5
+EM_ITERATIONS = 4
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
 
@@ -79,11 +79,19 @@ class _Prepared:
 
     def weights(self, p: Parameters) -> tuple[float, list[float]]:
         form_rate, site_rate = p.form_rate, p.site_rate
-        rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
-        keep = 1.0 - max(rates, default=0.0)
+        if len(self.form_keys) == 1:  # the common case, spelled out for speed
+            key = self.form_keys[0]
+            rate = form_rate.get(key)
+            if rate is None:
+                rate = site_rate.get(key[0], 0.0)
+            keep = 1.0 - rate
+            weights = [rate * self.prior[0]]
+        else:
+            rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
+            keep = 1.0 - max(rates, default=0.0)
+            weights = [r * f for r, f in zip(rates, self.prior)]
         if self.keep_sources:
             keep *= 1.0 - max(p.spin_rate.get(s, 0.0) for s in self.keep_sources)
-        weights = [r * f for r, f in zip(rates, self.prior)]
         return max(keep, 1e-12), weights
 
 
@@ -96,18 +104,19 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
     sources = {src for ps in prepared for src in ps.sources} | {src for ps in prepared for src in ps.keep_sources}
     prior = config.spin_prior
     p = Parameters({s: prior for s in sources}, {}, {s: prior for s in sources})
+    site_count: dict[str, float] = defaultdict(float)
+    form_count: dict[tuple[str, str], float] = defaultdict(float)
+    for ps in prepared:
+        for key in set(ps.form_keys):
+            site_count[key[0]] += 1.0
+            form_count[key] += 1.0
     for _ in range(EM_ITERATIONS):
         restored: dict[str, float] = defaultdict(float)
-        site_count: dict[str, float] = defaultdict(float)
         form_restored: dict[tuple[str, str], float] = defaultdict(float)
-        form_count: dict[tuple[str, str], float] = defaultdict(float)
         kept_original: dict[str, float] = defaultdict(float)
         for ps in prepared:
             keep, weights = ps.weights(p)
             total = keep + sum(weights)
-            for key in set(ps.form_keys):
-                site_count[key[0]] += 1.0
-                form_count[key] += 1.0
             for src, fkey, w in zip(ps.sources, ps.form_keys, weights):
                 q = w / total
                 restored[src] += q
@@ -189,10 +198,23 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
             best = None  # clean document: only a form unknown to clean text, with a large margin
         if best is not None and prob < config.min_confidence:
             best = None
-        if best is not None and len(site.options) > 1 and prob < config.min_choice_confidence:
-            best = None  # spun, but which of several originals is unclear: a wrong one is worse
         decisions.append(SiteDecision(site, best, prob, ranked))
-    return _resolve_overlaps(decisions)
+    return _drop_unclear_choices(_resolve_overlaps(decisions), config.min_choice_confidence)
+
+
+def _drop_unclear_choices(chosen: list[SiteDecision], threshold: float) -> list[SiteDecision]:
+    """Leave an isolated spun form whose original is unclear among several (胀动 ← 推动 or
+    推进?): a wrong original is worse than the spun form. Inside a run of restorations it is
+    still decided, since the run is only right when all of it is."""
+    keep = []
+    for i, d in enumerate(chosen):
+        if len(d.site.options) > 1 and d.posterior < threshold:
+            before = chosen[i - 1].site.end >= d.site.start if i else False
+            after = chosen[i + 1].site.start <= d.site.end if i + 1 < len(chosen) else False
+            if not (before or after):
+                continue
+        keep.append(d)
+    return keep
 
 
 def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:

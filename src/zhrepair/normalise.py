@@ -15,6 +15,7 @@ import regex
 # A clause: a maximal run of Han characters; everything else (punctuation, Latin, digits,
 # whitespace) separates clauses and is never edited by the language-model stages.
 _HAN_RUN = regex.compile(r"\p{Han}+")
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,8 +55,10 @@ class View:
             return replacement  # simplified surroundings (mixed-script document)
         return _converters()[1].convert(replacement)
 
-    def clauses(self) -> list[Clause]:
-        return [Clause(m.start(), m.group()) for m in _HAN_RUN.finditer(self.text)]
+    def clauses(self, start: int = 0, end: int | None = None) -> list[Clause]:
+        """The clauses of ``text[start:end]``."""
+        stop = len(self.text) if end is None else end
+        return [Clause(m.start(), m.group()) for m in _HAN_RUN.finditer(self.text, start, stop)]
 
 
 def simplify(text: str) -> str:
@@ -75,6 +78,12 @@ def normalise(text: str) -> View:
     """The working view of *text*; ``view.text is text`` when no conversion was needed."""
     if not isinstance(text, str):
         raise TypeError(f"expected str, got {type(text).__name__}")
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise ValueError(
+            f"text holds a lone surrogate {bad.group()!r} at offset {bad.start()}: it is not valid "
+            "Unicode text (decode the input with errors='replace' or fix its source)"
+        )
     if text.isascii():
         return View(text, text)
     simplified = simplify(text)

@@ -82,7 +82,7 @@ class Repairer:
                         self._add_thesaurus(lm)
                     self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.config.single_char_forms)
                     self._lm = lm
-                    self._scorer = SiteScorer(lm, Segmenter(lm.unigram), window=self.config.window)
+                    self._scorer = SiteScorer(lm, Segmenter(lm.unigram, lm.unk_logprob), window=self.config.window)
         return self
 
     def _add_thesaurus(self, lm: LanguageModel) -> None:
@@ -114,7 +114,8 @@ class Repairer:
         llr = 0.0
         for start, end in _blocks(view.text, config.block_chars):
             sites, doc, clauses = self._analyse(view, start, end, config)
-            flu = detection.fluency(clauses, self._scorer.segmenter, self._lm)
+            # past the clip the known forms settle the score; fluency would cost a full segmentation
+            flu = None if doc.llr >= detection.LLR_CLIP[1] else detection.fluency(clauses, self._scorer.segmenter, self._lm)
             scores.append((detection.spin_probability(doc.llr, flu), end - start))
             if flu is not None:
                 fluencies.append((flu, end - start))
@@ -135,7 +136,7 @@ class Repairer:
         self.load()
         assert self._finder is not None and self._scorer is not None
         text = view.text
-        clauses = [c for c in view.clauses() if start <= c.start < end]
+        clauses = view.clauses(start, end)
         sites = self._finder.scan(text, clauses, start, end)
         if config.deletions:
             sites.sites += candidates.stuffing_sites(
@@ -154,11 +155,15 @@ class Repairer:
         doc = decoder.model_document(scored, sites.opportunities, config)
         if doc.is_spun and config.context_pass:
             # judge every site again with its neighbours restored
-            first = decoder.decide(scored, doc, config)
-            context = Context(text, [(d.site.start, d.site.end, d.option.text) for d in first if d.option])
+            # (the document's parameters stay those of the first pass)
+            changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
+            context = Context(text, changes)
+            reach = config.window
+            starts = [c[0] for c in changes]
             for clause, site in placed:
-                self._scorer.score_site(clause, site, context)
-            doc = decoder.model_document(scored, sites.opportunities, config)
+                k = bisect.bisect_left(starts, site.start - reach - 8)
+                if any(s < site.end + reach and site.start - reach < e for s, e, _ in changes[k : k + 12]):
+                    self._scorer.score_site(clause, site, context)
         return scored, doc, clauses
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:

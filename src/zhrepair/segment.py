@@ -1,39 +1,54 @@
-"""Word segmentation with the language model's own vocabulary (the only place jieba is used).
+"""Word segmentation with the language model's own vocabulary.
 
-jieba's default dictionary disagrees with the model's vocabulary (11% out-of-vocabulary
-tokens, measured); a jieba ``Tokenizer`` whose dictionary is the model vocabulary weighted
-by unigram probability gives tokens the model knows. jieba's logger and its temp-file
-cache are kept out of the way.
+Max-probability segmentation (the same dynamic programme as jieba's exact mode without
+its HMM) over the model's vocabulary and unigram log10 probabilities, so every token is
+one the model knows (jieba's default dictionary leaves 11% of them unknown, measured).
+Written out here rather than through ``jieba.Tokenizer``: zhrepair segments thousands of
+ten-character windows per document, where this is about five times faster than jieba's
+generator-based ``cut``, and it needs no temp-file cache.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 from typing import Mapping
-
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
 
 
 class Segmenter:
-    """Max-probability segmentation over a vocabulary ``{word: log10 probability}``."""
+    """``cut(text)`` → the most probable word sequence, as a tuple (results are cached)."""
 
-    def __init__(self, vocabulary: Mapping[str, float]) -> None:
-        tk = jieba.Tokenizer()
-        freq: dict[str, int] = {}
-        total = 0
-        for word, lp in vocabulary.items():
-            f = int(10.0 ** (lp + 8.0)) + 1
-            freq[word] = f
-            total += f
-        for word in list(freq):
+    def __init__(self, vocabulary: Mapping[str, float], unknown_logprob: float) -> None:
+        # every word and every prefix of a word; prefixes that are not words map to None
+        table: dict[str, float | None] = {}
+        for word in vocabulary:
             for k in range(1, len(word)):
-                freq.setdefault(word[:k], 0)
-        tk.FREQ, tk.total, tk.initialized = freq, total, True
-        self._tokenizer = tk
+                table.setdefault(word[:k], None)
+        table.update(vocabulary)
+        self._table = table
+        self._unknown = unknown_logprob
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
 
     def _cut(self, text: str) -> tuple[str, ...]:
-        return tuple(self._tokenizer.cut(text, HMM=False))
+        n = len(text)
+        table, unknown = self._table, self._unknown
+        best = [0.0] * (n + 1)
+        step = [1] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            top, top_len = unknown + best[i + 1], 1  # an unknown single character
+            found = False
+            for j in range(i + 1, n + 1):
+                piece = text[i:j]
+                if piece not in table:
+                    break
+                lp = table[piece]
+                if lp is not None:
+                    v = lp + best[j]
+                    if not found or v > top:
+                        top, top_len, found = v, j - i, True
+            best[i], step[i] = top, top_len
+        out = []
+        i = 0
+        while i < n:
+            out.append(text[i : i + step[i]])
+            i += step[i]
+        return tuple(out)
