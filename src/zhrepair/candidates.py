@@ -167,6 +167,9 @@ class CandidateFinder:
         return list(found.values())
 
 
+GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
+
+
 def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, spun_forms,
                    min_repeats: int = 2) -> list[Site]:
     """Deletion sites: a keyword at the end of a clause, right before punctuation.

@@ -28,6 +28,7 @@ class RepairConfig:
         Repairer loads.
         ``thesaurus``: propose more frequent 同义词词林 synonyms for words no lexicon knows
         (for spinners whose dictionary you do not have). Fixed when the Repairer loads.
+        These guesses apply only to text detected as spun (``Detection.score`` >= 0.5).
         ``window``: characters of context on each side when scoring a site.
         ``context_pass``: in a spun document, score every site a second time with its
         neighbours restored (better choices, about 1.5 times the time).

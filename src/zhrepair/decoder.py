@@ -27,7 +27,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .candidates import Option, Site
+from .candidates import GENERAL_SOURCES, Option, Site
 from .config import RepairConfig
 from .results import EditKind
 
@@ -59,15 +59,21 @@ class Parameters:
 @dataclass
 class DocumentModel:
     params: Parameters
-    llr: float = 0.0  # log10 likelihood ratio, spun vs. clean
-    spin_score: float = 0.0
-    is_spun: bool = False
+    llr: float = 0.0  # log10 likelihood ratio, spun vs. clean, from the lexicons' sites
+    spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency)
+    is_spun: bool = False  # the lexicons' own evidence says spun: their restorations apply
+    fluency: float | None = None
+
+    @property
+    def guesses_apply(self) -> bool:
+        """Thesaurus restorations apply only to text detected as spun."""
+        return self.spin_score >= 0.5
 
 
 class _Prepared:
     """A site's constant parts, computed once: the EM loop only multiplies rates in."""
 
-    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion")
+    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general")
 
     def __init__(self, site: Site, lm_weight: float) -> None:
         self.site = site
@@ -76,6 +82,7 @@ class _Prepared:
         self.prior = [o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
         self.keep_sources = tuple(site.keep_sources)
         self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
+        self.general = all(src in GENERAL_SOURCES for src in self.sources)
 
     def weights(self, p: Parameters) -> tuple[float, list[float]]:
         form_rate, site_rate = p.form_rate, p.site_rate
@@ -152,8 +159,8 @@ def log_likelihood(prepared: list[_Prepared], opportunities: Counter, p: Paramet
     """log10 P(observed text | parameters), up to a constant that does not depend on them."""
     total = 0.0
     for ps in prepared:
-        if ps.deletion:
-            continue  # stuffing is judged on its own, not evidence of spinning
+        if ps.deletion or ps.general:
+            continue  # stuffing and guesses are judged on their own, not evidence of spinning
         keep, weights = ps.weights(p)
         total += math.log10(keep + sum(weights))
     for key, n in opportunities.items():
@@ -182,7 +189,7 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
 
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
     """Best hypothesis per site, then a consistent (non-overlapping) set of changes."""
-    params = doc.params if doc.is_spun else Parameters.clean(doc.params.site_rate)
+    params = _applicable(doc)
     decisions: list[SiteDecision] = []
     for ps in _prepare(sites, config):
         site = ps.site
@@ -215,6 +222,22 @@ def _drop_unclear_choices(chosen: list[SiteDecision], threshold: float) -> list[
                 continue
         keep.append(d)
     return keep
+
+
+def _applicable(doc: DocumentModel) -> Parameters:
+    """The fitted parameters where the document's evidence allows, clean ones elsewhere."""
+    fitted = doc.params
+    if doc.is_spun and doc.guesses_apply:
+        return fitted
+    clean = Parameters.clean(fitted.site_rate)
+    if not doc.is_spun and not doc.guesses_apply:
+        return clean
+    use_fitted = (lambda src: src in GENERAL_SOURCES) if doc.guesses_apply else (lambda src: src not in GENERAL_SOURCES)
+    return Parameters(
+        {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.site_rate.items()},
+        {k: r for k, r in fitted.form_rate.items() if use_fitted(k[0])},
+        {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.spin_rate.items()},
+    )
 
 
 def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:

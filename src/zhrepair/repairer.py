@@ -113,12 +113,10 @@ class Repairer:
         fluencies: list[tuple[float, int]] = []
         llr = 0.0
         for start, end in _blocks(view.text, config.block_chars):
-            sites, doc, clauses = self._analyse(view, start, end, config)
-            # past the clip the known forms settle the score; fluency would cost a full segmentation
-            flu = None if doc.llr >= detection.LLR_CLIP[1] else detection.fluency(clauses, self._scorer.segmenter, self._lm)
-            scores.append((detection.spin_probability(doc.llr, flu), end - start))
-            if flu is not None:
-                fluencies.append((flu, end - start))
+            sites, doc = self._analyse(view, start, end, config)
+            scores.append((doc.spin_score, end - start))
+            if doc.fluency is not None:
+                fluencies.append((doc.fluency, end - start))
             llr += doc.llr
             evidence.extend(_evidence(sites, doc))
             if repair:
@@ -153,7 +151,11 @@ class Repairer:
             self._scorer.score_site(clause, site, context)
         scored = [site for _, site in placed]
         doc = decoder.model_document(scored, sites.opportunities, config)
-        if doc.is_spun and config.context_pass:
+        # past the clip the known forms settle the score; fluency would cost a full segmentation
+        if doc.llr < detection.LLR_CLIP[1]:
+            doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
+        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency)
+        if (doc.is_spun or doc.guesses_apply) and config.context_pass:
             # judge every site again with its neighbours restored
             # (the document's parameters stay those of the first pass)
             changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
@@ -164,7 +166,7 @@ class Repairer:
                 k = bisect.bisect_left(starts, site.start - reach - 8)
                 if any(s < site.end + reach and site.start - reach < e for s, e, _ in changes[k : k + 12]):
                     self._scorer.score_site(clause, site, context)
-        return scored, doc, clauses
+        return scored, doc
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option
