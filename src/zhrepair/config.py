@@ -12,8 +12,9 @@ class RepairConfig:
 
     Decision
         ``min_confidence``: smallest posterior probability at which a site is changed.
-        ``min_choice_confidence``: the same, for a site with several possible originals
-        (胀动 ← 推动 or 推进): below it the spun form stays, as a wrong original is worse.
+        ``min_choice_ratio``: a lone site with several possible originals (胀动 ← 推动 or
+        推进?) is changed only when the best is this many times as likely as the next: a
+        wrong original is worse than the spun form.
         ``clean_threshold``: a document whose spin score is below this is judged clean;
         it is then changed only where one site's evidence alone is overwhelming.
         ``overwhelming_margin``: log10 odds a single site needs in a clean document.
@@ -43,7 +44,7 @@ class RepairConfig:
     """
 
     min_confidence: float = 0.5
-    min_choice_confidence: float = 0.75
+    min_choice_ratio: float = 2.0
     clean_threshold: float = 0.5
     overwhelming_margin: float = 4.0
     lm_weight: float = 1.0
@@ -71,12 +72,14 @@ class RepairConfig:
         return cfg
 
     def validate(self) -> None:
-        for name in ("min_confidence", "min_choice_confidence", "clean_threshold", "spin_prior"):
+        for name in ("min_confidence", "clean_threshold", "spin_prior"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1], got {v!r}")
         if self.block_chars < 1000:
             raise ValueError(f"block_chars must be >= 1000, got {self.block_chars!r}")
+        if self.min_choice_ratio < 1.0:
+            raise ValueError(f"min_choice_ratio must be >= 1, got {self.min_choice_ratio!r}")
         if self.window < 1:
             raise ValueError(f"window must be >= 1, got {self.window!r}")
         if self.lm_weight <= 0:

@@ -206,16 +206,17 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
         if best is not None and prob < config.min_confidence:
             best = None
         decisions.append(SiteDecision(site, best, prob, ranked))
-    return _drop_unclear_choices(_resolve_overlaps(decisions), config.min_choice_confidence)
+    return _drop_unclear_choices(_resolve_overlaps(decisions), config.min_choice_ratio)
 
 
-def _drop_unclear_choices(chosen: list[SiteDecision], threshold: float) -> list[SiteDecision]:
+def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[SiteDecision]:
     """Leave an isolated spun form whose original is unclear among several (胀动 ← 推动 or
     推进?): a wrong original is worse than the spun form. Inside a run of restorations it is
     still decided, since the run is only right when all of it is."""
     keep = []
     for i, d in enumerate(chosen):
-        if len(d.site.options) > 1 and d.posterior < threshold:
+        runner_up = max((p for o, p in d.ranked if o is not None and o is not d.option), default=0.0)
+        if d.posterior < ratio * runner_up:
             before = chosen[i - 1].site.end >= d.site.start if i else False
             after = chosen[i + 1].site.start <= d.site.end if i + 1 < len(chosen) else False
             if not (before or after):
