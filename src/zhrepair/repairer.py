@@ -96,10 +96,10 @@ class Repairer:
     # -- public API --------------------------------------------------------------------
     def repair(self, text: str, **options: Any) -> RepairResult:
         """The most likely original of *text*, with every edit and the spin score."""
-        edits, detection = self._run(text, self.config.merged(**options), repair=True)
+        edits, found = self._run(text, self.config.merged(**options), repair=True)
         if not edits:
-            return RepairResult(text, (), detection.score, detection)
-        return RepairResult(apply_edits(text, edits), tuple(edits), detection.score, detection)
+            return RepairResult(text, (), found.score, found)
+        return RepairResult(apply_edits(text, edits), tuple(edits), found.score, found)
 
     def detect(self, text: str, **options: Any) -> Detection:
         """How likely *text* was spun: a score in [0, 1] and the evidence behind it."""
@@ -160,11 +160,10 @@ class Repairer:
             # (the document's parameters stay those of the first pass)
             changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
             context = Context(text, changes)
-            reach = config.window
-            starts = [c[0] for c in changes]
+            ends = [e for _, e, _ in changes]  # sorted: the changes are disjoint
             for clause, site in placed:
-                k = bisect.bisect_left(starts, site.start - reach - 8)
-                if any(s < site.end + reach and site.start - reach < e for s, e, _ in changes[k : k + 12]):
+                k = bisect.bisect_right(ends, site.start - config.window)  # first change ending near or after
+                if k < len(changes) and changes[k][0] < site.end + config.window:
                     self._scorer.score_site(clause, site, context)
         return scored, doc
 
