@@ -93,3 +93,10 @@ def test_usage_error_exit_2():
     assert p.returncode == 2
     p = run([])
     assert p.returncode == 2
+
+
+def test_repair_remove_chrome_flag(tmp_path, capsys):
+    f = tmp_path / "page.txt"
+    f.write_text("新闻中心News\n浏览次数:\n党筑引颈与科技改进两翼齐飞，培植强壮新质坐褥力。\n返回列表\n", encoding="utf-8")
+    assert main(["repair", str(f), "--remove-chrome"]) == 0
+    assert capsys.readouterr().out == "党建引领与科技创新两翼齐飞，培育壮大新质生产力。\n"

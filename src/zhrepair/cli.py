@@ -44,6 +44,10 @@ def _repairer(args: argparse.Namespace):
     options = {}
     if getattr(args, "min_confidence", None) is not None:
         options["min_confidence"] = args.min_confidence
+    if getattr(args, "remove_chrome", False):
+        options["remove_chrome"] = True
+    if getattr(args, "thesaurus", False):
+        options["thesaurus"] = True
     return Repairer(lexicons=args.lexicon or (), default_lexicon=not args.no_default_lexicon, **options)
 
 
@@ -104,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="UTF-8 text file; - or nothing for stdin")
     p.add_argument("--format", choices=("text", "json", "diff"), default="text", help="output format (default: text)")
     p.add_argument("--min-confidence", type=float, default=None, help="only make edits at least this likely")
+    p.add_argument("--remove-chrome", action="store_true", help="also remove scraped page furniture (浏览次数:, 返回列表, ...)")
+    p.add_argument("--thesaurus", action="store_true", help="guess synonyms for spinners no lexicon knows (less precise)")
     _add_common(p)
     p.set_defaults(func=cmd_repair)
 
