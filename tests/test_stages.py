@@ -1,0 +1,244 @@
+"""Each pipeline stage on its own: normalise, lexicon, language model, segmenter,
+candidates, scoring, decoder, detection."""
+
+from collections import Counter
+
+import pytest
+
+import zhrepair
+from zhrepair import candidates, decoder, detection, normalise
+from zhrepair.candidates import Option, Site
+from zhrepair.config import RepairConfig
+from zhrepair.languagemodel import LanguageModel, default_model_path, verify_checksum
+from zhrepair.lexicon import Lexicon, LexiconEntry, LexiconError, default_char_swaps, default_lexicon, parse_tsv
+from zhrepair.results import EditKind
+from zhrepair.scoring import Context
+
+
+@pytest.fixture(scope="module")
+def lm(repairer):
+    return repairer._lm
+
+
+@pytest.fixture(scope="module")
+def segmenter(repairer):
+    return repairer._scorer.segmenter
+
+
+# -- normalise ------------------------------------------------------------------------
+
+
+def test_normalise_keeps_offsets_for_traditional_text():
+    view = normalise.normalise("黨築引頸，發展經濟。")
+    assert view.converted and len(view.text) == len(view.original)
+    assert view.text == "党筑引颈，发展经济。"
+    assert [c.text for c in view.clauses()] == ["党筑引颈", "发展经济"]
+    assert view.to_input_script(0, 2, "党建") == "黨建"
+
+
+def test_normalise_simplified_and_ascii_are_untouched():
+    for text in ("党建引领。", "plain ascii", ""):
+        view = normalise.normalise(text)
+        assert view.text is text and not view.converted
+        assert view.to_input_script(0, 0, "发展") == "发展"
+
+
+def test_normalise_mixed_script_follows_the_local_script():
+    view = normalise.normalise("黃陂區" + "，" * 30 + "党筑引颈")
+    assert view.to_input_script(34, 36, "党建") == "党建"  # simplified surroundings stay simplified
+    assert view.to_input_script(0, 2, "黄陂") == "黃陂"
+
+
+def test_normalise_rejects_bad_input():
+    with pytest.raises(TypeError):
+        normalise.normalise(b"bytes")
+    with pytest.raises(ValueError, match="surrogate"):
+        normalise.normalise("党\udc80建")
+
+
+def test_clauses_of_a_block():
+    view = normalise.normalise("发展，创新。协调")
+    assert [c.text for c in view.clauses(3, 8)] == ["创新", "协调"]
+
+
+# -- lexicon --------------------------------------------------------------------------
+
+
+def test_parse_tsv_weights_sources_comments_and_whitelist():
+    lex = parse_tsv("# comment\n繁荣\t发展\t2\tmine\n改进\t创新\n\n经济\t经济\n", name="t")
+    assert {(e.spun, e.original, e.weight, e.source) for e in lex} == {
+        ("繁荣", "发展", 2.0, "mine"), ("改进", "创新", 1.0, "t")}
+    assert lex.whitelist == {"经济"} and "经济" not in lex and "繁荣" in lex
+    assert lex.originals("经济") == []
+    assert parse_tsv(lex.to_tsv()).whitelist == {"经济"}
+
+
+@pytest.mark.parametrize("bad", ["只有一列\n", "繁荣\t发展\tnot-a-number\n", "\t发展\n"])
+def test_parse_tsv_errors_name_the_line(bad):
+    with pytest.raises(LexiconError, match=":1:"):
+        parse_tsv(bad, name="bad.tsv")
+
+
+def test_lexicon_keeps_the_heavier_duplicate_and_skips_empty_pairs():
+    lex = Lexicon([LexiconEntry("繁荣", "发展", 1.0, "a"), LexiconEntry("繁荣", "发展", 3.0, "b")])
+    assert [e.weight for e in lex] == [3.0]
+    assert len(Lexicon.from_pairs([("", "发展"), ("繁荣", ""), ("繁荣", "发展")])) == 1
+
+
+def test_shipped_data():
+    lex = default_lexicon()
+    assert len(lex) == 157 and ("坐褥", "生产") in {(e.spun, e.original) for e in lex}
+    swaps = default_char_swaps()
+    assert {(e.spun, e.original) for e in swaps} >= {("闭", "关"), ("筑", "建"), ("胀", "鼓")}
+    assert verify_checksum(default_model_path())
+
+
+# -- language model and segmenter ------------------------------------------------------
+
+
+def test_language_model_vocabulary_and_scores(lm):
+    assert lm.order == 3 and len(lm.unigram) > 160_000
+    assert "党建" in lm and "党筑" not in lm
+    assert lm.logprob("党筑") == lm.unk_logprob < lm.logprob("党建")
+    assert lm.score(["经济", "发展"]) > lm.score(["经济", "坐褥"])
+
+
+def test_language_model_with_an_explicit_vocabulary_file(tmp_path, lm):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("发展\t1\n经济\n", encoding="utf-8")
+    small = LanguageModel(default_model_path(), vocab)
+    assert set(small.unigram) == {"发展", "经济"}
+    assert small.logprob("发展") == lm.logprob("发展")
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="language model not found"):
+        LanguageModel(tmp_path / "nope.lm")
+
+
+def test_segmenter_uses_the_model_vocabulary(segmenter):
+    assert segmenter.cut("推动经济高质量发展") == ("推动", "经济", "高", "质量", "发展")
+    assert segmenter.cut("党筑") == ("党", "筑")
+    assert "".join(segmenter.cut("𠀀𠀁发展")) == "𠀀𠀁发展"
+    assert segmenter.cut("") == ()
+
+
+# -- candidates -----------------------------------------------------------------------
+
+
+def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
+    finder = repairer._finder
+    text = "党筑引颈，发展经济，攻克难闭，我们坚持改革，关心群众。"
+    view = normalise.normalise(text)
+    scan = finder.scan(view.text, view.clauses())
+    by_form = {s.spun: s for s in scan.sites}
+    assert [o.text for o in by_form["引颈"].options] == ["引领"]
+    assert by_form["发展"].keep_sources == {"sample"}  # 发展 is itself an original form (→ 繁荣)
+    assert by_form["党筑"].strong
+    # not in the lexicon, but 闭 is a swapped-in character and 难关 a common word
+    assert [(o.text, o.kind, o.rule) for o in by_form["难闭"].options] == [("难关", EditKind.CHAR_SWAP, "关→闭")]
+    assert scan.opportunities[("sample-charswap", "关→闭")] == 1  # the 关 of 关心 was left alone
+    assert scan.opportunities["sample"] == 2  # 我们 (咱们 → 我们) and 坚持 (僵持 → 坚持) stand unspun
+
+
+def test_stuffing_sites_only_for_repeated_unexplained_original_forms():
+    text = "机制创新，冠军创新。企业创新，科技创新是关键"
+    view = normalise.normalise(text)
+    originals = {"创新": {"sample"}}
+    sites = candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset())
+    assert [(s.start, s.spun) for s in sites] == [(2, "创新"), (7, "创新"), (12, "创新")]
+    assert all(s.options[0].kind is EditKind.DELETION and s.keep_sources == {"sample"} for s in sites)
+    # a spun form is explained by the lexicon, not stuffing
+    assert candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset({"创新"})) == []
+    # once is not a pattern
+    once = normalise.normalise("机制创新，冠军。")
+    assert candidates.stuffing_sites(once.text, once.clauses(), frozenset(), originals, frozenset()) == []
+
+
+# -- scoring --------------------------------------------------------------------------
+
+
+def test_context_applies_replacements_on_both_sides():
+    ctx = Context("0123456789", [(2, 4, "AB"), (6, 7, "")])
+    assert ctx.left(5, 0, 4) == "1AB4"
+    assert ctx.right(5, 10, 3) == "578"
+    assert ctx.left(3, 0, 3) == "012"  # a replacement overlapping the scored span is ignored
+
+
+def test_score_site_prefers_the_original_in_context(repairer):
+    text = "培育壮大新质坐褥力"
+    view = normalise.normalise(text)
+    clause = view.clauses()[0]
+    site = Site(6, 8, "坐褥", [Option("生产", 1.0, "sample", EditKind.WORD_SWAP)])
+    repairer._scorer.score_site(clause, site, Context(view.text))
+    assert site.options[0].delta > 1.0
+
+
+# -- decoder --------------------------------------------------------------------------
+
+
+def _site(start, spun, delta, original="原", source="lex", keep=()):
+    return Site(start, start + len(spun), spun, [Option(original, 1.0, source, EditKind.WORD_SWAP, delta=delta)],
+                frozenset(keep))
+
+
+def test_decoder_spun_document_lends_confidence_to_ambiguous_sites():
+    config = RepairConfig()
+    clear = [_site(10 * i, "坐褥", 3.0) for i in range(12)]
+    ambiguous = _site(500, "施行", 0.0)
+    doc = decoder.model_document(clear + [ambiguous], Counter(), config)
+    assert doc.is_spun and doc.params.site_rate["lex"] > 0.8
+    chosen = {d.site.start for d in decoder.decide(clear + [ambiguous], doc, config)}
+    assert 500 in chosen and len(chosen) == 13
+
+
+def test_decoder_leaves_a_clean_document_alone():
+    config = RepairConfig()
+    sites = [_site(10 * i, "繁荣", -1.0) for i in range(10)] + [_site(200, "发展", 0.8)]
+    doc = decoder.model_document(sites, Counter({"lex": 40}), config)
+    assert not doc.is_spun
+    assert decoder.decide(sites, doc, config) == []
+
+
+def test_decoder_resolves_overlaps_and_unclear_choices():
+    config = RepairConfig()
+    clear = [_site(100 + 10 * i, "坐褥", 3.0) for i in range(10)]
+    long = _site(0, "高质地", 3.0, "高质量")
+    short = _site(1, "质地", 0.5, "质量")
+    two = Site(50, 52, "胀动", [Option("推动", 0.5, "lex", EditKind.WORD_SWAP, delta=0.1),
+                                Option("推进", 0.5, "lex", EditKind.WORD_SWAP, delta=0.0)])
+    sites = clear + [long, short, two]
+    doc = decoder.model_document(sites, Counter(), config)
+    chosen = {(d.site.start, d.option.text) for d in decoder.decide(sites, doc, config)}
+    assert (0, "高质量") in chosen and (1, "质量") not in chosen
+    assert not any(start == 50 for start, _ in chosen)  # 推动 vs 推进 is a coin toss: left alone
+    loose = RepairConfig(min_choice_ratio=1.0, min_confidence=0.3)
+    assert any(d.site.start == 50 for d in decoder.decide(sites, doc, loose))
+
+
+# -- detection ------------------------------------------------------------------------
+
+
+def test_spin_probability_is_monotone():
+    p = detection.spin_probability
+    assert p(20, None) > 0.99 and p(-5, -2.5) < 0.05
+    assert p(5, -3.0) > p(0, -3.0) > p(-5, -3.0)
+    assert p(0, -3.4) > p(0, -3.0) > p(0, -2.6)
+    assert 0.0 <= p(-1e9, -1e9) <= 1.0 and 0.0 <= p(1e9, 1e9) <= 1.0
+
+
+def test_fluency_of_clean_vs_spun(repairer):
+    seg, lm = repairer._scorer.segmenter, repairer._lm
+    clean = normalise.normalise("推动经济高质量发展，培育壮大新质生产力。").clauses()
+    spun = normalise.normalise("胀动经济高质地繁荣，培植强壮新质坐褥力。").clauses()
+    assert detection.fluency(clean, seg, lm) > detection.fluency(spun, seg, lm)
+    assert detection.fluency([], seg, lm) is None
+
+
+def test_config_validation():
+    with pytest.raises(ValueError):
+        RepairConfig().merged(window=0)
+    with pytest.raises(ValueError):
+        RepairConfig().merged(min_choice_ratio=0.5)
+    with pytest.raises(TypeError):
+        zhrepair.Repairer(nonsense=True)
