@@ -157,3 +157,16 @@ def test_repairer_reads_a_spinner_format_lexicon(tmp_path):
     assert {(e.spun, e.original) for e in r.lexicon} == {("哄骗", "利用"), ("设置装备摆设", "配置")}
     text = "要哄骗好各类资源，优化资源设置装备摆设，哄骗市场机制，提高设置装备摆设效率。"
     assert r.repair(text).text == "要利用好各类资源，优化资源配置，利用市场机制，提高配置效率。"
+
+
+def test_repairer_pickles_without_its_model(sample_text):
+    """A Repairer shipped to worker processes (Spark, Dask, multiprocessing) reloads there."""
+    import pickle
+
+    mine = zhrepair.Repairer(lexicons=[zhrepair.Lexicon.from_pairs([("哄骗", "利用")], name="mine")], min_confidence=0.6)
+    mine.repair("预热")
+    data = pickle.dumps(mine)
+    assert len(data) < 200_000  # lexicons and options, not the 17 MB model
+    copy = pickle.loads(data)
+    assert copy.config == mine.config and copy._lm is None
+    assert copy.repair(sample_text).text == mine.repair(sample_text).text

@@ -68,6 +68,17 @@ class Repairer:
         self._finder: candidates.CandidateFinder | None = None
         self._scorer: SiteScorer | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the configuration and lexicons only: a copy sent to a worker process
+        (multiprocessing, Spark, Dask, Ray) loads the model there, on first use."""
+        state = self.__dict__.copy()
+        state.update(_lock=None, _lm=None, _finder=None, _scorer=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __repr__(self) -> str:
         return f"<Repairer {len(self.lexicon)} lexicon entries, model={'loaded' if self._lm else 'not loaded'}>"
 
