@@ -3,9 +3,10 @@
     python -m benchmarks.calibrate [--n 60]
 
 Features per document (from ``Repairer.detect``): the likelihood ratio of the known spun
-forms, clipped, and the fluency. Positives: TUNE articles spun by the sample's spinner
-and by each public dictionary (the dictionary *not* loaded: an unknown spinner);
-negatives: clean TUNE articles. A logistic regression (plain gradient descent, features
+forms, clipped, and the fluency. Positives: TUNE articles (xwlb and 1998 People's Daily)
+spun by the sample's spinner and by each public dictionary (the dictionary *not* loaded:
+an unknown spinner); negatives: clean TUNE articles of all four corpora, so that an older
+or plainer style is not taken for spinning. A logistic regression (plain gradient descent, features
 standardised) gives the weights, printed in the module's terms to copy into
 ``detection.py``. Only TUNE text is read; the benchmarks' TEST text stays unseen.
 """
@@ -69,15 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         ws.extend([weight] * len(feats))
         print(f"[calibrate] {name}: {len(feats)} docs", file=sys.stderr)
 
-    clean = corpus.pick(tune, args.n, 1, 2) + corpus.pick(corpus.tune_articles("govreport"), args.n // 2)
-    add("clean", [a.text for a in clean], 0, 1.0)
-    spun_src = corpus.pick(tune, args.n, 0, 2)
+    rmrb = corpus.tune_articles("rmrb")
+    add("clean xwlb", [a.text for a in corpus.pick(tune, args.n, 1, 2)], 0, 1.0)
+    add("clean govreport", [a.text for a in corpus.pick(corpus.tune_articles("govreport"), args.n // 2)], 0, 1.0)
+    add("clean rmrb (1998)", [a.text for a in corpus.pick(rmrb, args.n, 1, 2)], 0, 1.0)
+    add("clean sighan", [a.text for a in corpus.pick(corpus.tune_articles("sighan"), args.n // 2)], 0, 1.0)
+    spun_src = corpus.pick(tune, args.n, 0, 2) + corpus.pick(rmrb, args.n // 2, 0, 2)
     add("sample-spinner", [spin(a.text, spinners.sample_spinner(), seed=f"cal:{a.id}").spun for a in spun_src], 1, 1.0)
     paths = spinners.public_dict_paths()
-    per = max(4, args.n // len(paths))
+    per = max(4, len(spun_src) // len(paths))
     for i, p in enumerate(paths):
-        arts = spun_src[(i * per) % len(spun_src):][:per]
-        add(p.stem, [spin(a.text, spinners.public_spinner(p), seed=f"cal:{a.id}").spun for a in arts], 1, args.n / per / len(paths))
+        arts = (spun_src[i * per :] + spun_src)[:per]
+        add(p.stem, [spin(a.text, spinners.public_spinner(p), seed=f"cal:{a.id}").spun for a in arts], 1,
+            len(spun_src) / per / len(paths))
     w1, w2, b = fit(xs, ys, ws)
     centre = -3.0
     print(f"LLR_WEIGHT = {w1:.3f}\nFLUENCY_WEIGHT = {-w2:.3f}\nFLUENCY_CENTRE = {centre}\nBIAS = {b + w2 * centre:.3f}")

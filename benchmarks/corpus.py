@@ -14,10 +14,13 @@ source      file                        TUNE               TEST
 xwlb        xwlb_dev.txt                1–30,000           40,001–77,000
 govreport   govreport_2000_2022.txt     1,021–2,453        1–1,020
                                         (reports 2000–12)  (reports 2013–2022)
+rmrb        rmrb199801.txt              1–9,000            10,001–19,484
+sighan      sighan05.txt                1–1,944 (PKU)      1,945–5,929 (MSR)
 ==========  ==========================  =================  =====================
 
-xwlb lines 30,001–40,000 are a gap that neither side uses. ``rmrb199801.txt`` and
-``sighan05.txt`` are not used by the benchmarks (kept for future out-of-domain tests).
+xwlb lines 30,001–40,000 are a gap that neither side uses. ``rmrb`` (People's Daily,
+January 1998) and ``sighan`` (bakeoff sentences) are out-of-domain clean text for the
+clean-safety and detection suites and for calibrating detection.
 Benchmarks and tests read TEST only; TUNE is for fitting the repairer's parameters.
 """
 
@@ -48,12 +51,17 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = {
     "xwlb": "xwlb_dev.txt",
     "govreport": "govreport_2000_2022.txt",
+    "rmrb": "rmrb199801.txt",
+    "sighan": "sighan05.txt",
 }
 
 # (first line, last line), 1-based inclusive
 SPLITS: dict[str, dict[str, tuple[int, int]]] = {
     "xwlb": {"tune": (1, 30_000), "test": (40_001, 77_000)},
     "govreport": {"tune": (1_021, 2_453), "test": (1, 1_020)},
+    # out of domain (1998 newspaper; segmentation-bakeoff sentences): clean text only
+    "rmrb": {"tune": (1, 9_000), "test": (10_001, 19_484)},
+    "sighan": {"tune": (1, 1_944), "test": (1_945, 5_929)},
 }
 
 # lines that start a new document: an article never runs across them

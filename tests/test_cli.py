@@ -75,11 +75,11 @@ def test_detect_text_and_json(tmp_path, capsys):
 
 def test_user_lexicon_flag(tmp_path, capsys):
     lex = tmp_path / "l.tsv"
-    lex.write_text("哄骗\t利用\n", encoding="utf-8")
+    lex.write_text("哄骗\t利用\n设置装备摆设\t配置\n", encoding="utf-8")
     f = tmp_path / "in.txt"
-    f.write_text("哄骗市场机制，哄骗好各类资源，哄骗社会资本。", encoding="utf-8")
+    f.write_text("哄骗市场机制，优化设置装备摆设，哄骗好各类资源，哄骗社会资本。", encoding="utf-8")
     assert main(["repair", str(f), "--lexicon", str(lex), "--no-default-lexicon"]) == 0
-    assert capsys.readouterr().out == "利用市场机制，利用好各类资源，利用社会资本。"
+    assert capsys.readouterr().out == "利用市场机制，优化配置，利用好各类资源，利用社会资本。"
 
 
 @pytest.mark.parametrize("args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]])

@@ -184,7 +184,7 @@ def _site(start, spun, delta, original="原", source="lex", keep=()):
 
 def test_decoder_spun_document_lends_confidence_to_ambiguous_sites():
     config = RepairConfig()
-    clear = [_site(10 * i, "坐褥", 3.0) for i in range(12)]
+    clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]  # many different spun forms
     ambiguous = _site(500, "施行", 0.0)
     doc = decoder.model_document(clear + [ambiguous], Counter(), config)
     assert doc.is_spun and doc.params.site_rate["lex"] > 0.8
@@ -200,9 +200,19 @@ def test_decoder_leaves_a_clean_document_alone():
     assert decoder.decide(sites, doc, config) == []
 
 
+def test_one_repeated_form_is_weak_evidence_of_spinning():
+    """A clean review praising 繁荣 ten times, where the model happens to prefer 发展."""
+    config = RepairConfig()
+    one_form = [_site(10 * i, "繁荣", 0.6, "发展") for i in range(10)]
+    doc = decoder.model_document(one_form, Counter(), config)
+    assert doc.llr <= decoder.FORM_LLR_CAP and not doc.is_spun
+    many_forms = [_site(10 * i, f"繁{i}", 0.6, "发展") for i in range(10)]
+    assert decoder.model_document(many_forms, Counter(), config).is_spun
+
+
 def test_decoder_resolves_overlaps_and_unclear_choices():
     config = RepairConfig()
-    clear = [_site(100 + 10 * i, "坐褥", 3.0) for i in range(10)]
+    clear = [_site(100 + 10 * i, f"坐褥{i}", 3.0) for i in range(10)]
     long = _site(0, "高质地", 3.0, "高质量")
     short = _site(1, "质地", 0.5, "质量")
     two = Site(50, 52, "胀动", [Option("推动", 0.5, "lex", EditKind.WORD_SWAP, delta=0.1),

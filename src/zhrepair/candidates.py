@@ -53,6 +53,7 @@ class Scan:
     # untouched original forms: source -> count, and (source, rule) -> count of a char
     # rule's original character left standing
     opportunities: Counter = field(default_factory=Counter)
+    standing: Counter = field(default_factory=Counter)  # (source, original form) -> count, the same by form
 
 
 class CandidateFinder:
@@ -99,6 +100,7 @@ class CandidateFinder:
         *clauses* are the clauses of that block."""
         sites: list[Site] = []
         opportunities: Counter = Counter()
+        standing: Counter = Counter()
         if self._has_keys:
             for end_idx, key in self._automaton.iter(text, start, len(text) if end is None else end):
                 s, e = end_idx - len(key) + 1, end_idx + 1
@@ -110,6 +112,7 @@ class CandidateFinder:
                 elif self._standalone(text, s, e):
                     for src in self.original_sources[key]:
                         opportunities[src] += 1
+                        standing[(src, key)] += 1
         if self.char_rules:
             for ch, rules in self.char_rules.items():
                 for orig_ch, source in rules:
@@ -122,7 +125,7 @@ class CandidateFinder:
                 if same is None:  # a spun form the lexicon knows is explained by the lexicon
                     sites.append(cs)
         sites.sort(key=lambda s: (s.start, s.end))
-        return Scan(sites, opportunities)
+        return Scan(sites, opportunities, standing)
 
     def _standalone(self, text: str, s: int, e: int) -> bool:
         """No longer vocabulary word covers ``text[s:e]`` (发展 in 发展中国家 is not a word of its own)."""

@@ -35,6 +35,7 @@ CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
 EM_ITERATIONS = 4
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
+FORM_LLR_CAP = 2.0  # most log10 evidence, either way, that one word form can give
 
 
 @dataclass
@@ -155,21 +156,36 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
     return p
 
 
-def log_likelihood(prepared: list[_Prepared], opportunities: Counter, p: Parameters) -> float:
-    """log10 P(observed text | parameters), up to a constant that does not depend on them."""
-    total = 0.0
+def likelihood_ratio(prepared: list[_Prepared], opportunities: Counter, standing: Counter,
+                     p: Parameters, q: Parameters) -> float:
+    """log10 P(text | p) / P(text | q), each word form's share clipped to ±FORM_LLR_CAP.
+
+    Spinners change many different words; one form repeated (a theatre review praising
+    繁荣 ten times) is weak evidence however often it occurs — and so is one original
+    form left standing many times, the other way.
+    """
+    per_form: dict[object, float] = defaultdict(float)
     for ps in prepared:
         if ps.deletion or ps.general:
             continue  # stuffing and guesses are judged on their own, not evidence of spinning
-        keep, weights = ps.weights(p)
-        total += math.log10(keep + sum(weights))
+        keep_p, weights_p = ps.weights(p)
+        keep_q, weights_q = ps.weights(q)
+        per_form[ps.site.spun] += math.log10(keep_p + sum(weights_p)) - math.log10(keep_q + sum(weights_q))
+    for (source, original), n in standing.items():  # original forms of the lexicons left alone
+        per_form[("=", original)] += n * (_log_unspun(p, source) - _log_unspun(q, source))
     for key, n in opportunities.items():
         if isinstance(key, tuple):  # a char rule's original character left standing
-            rate = p.form_rate.get(key, p.site_rate.get(key[0], 0.0))
-        else:
-            rate = p.spin_rate.get(key, 0.0)
-        total += n * math.log10(max(1.0 - rate, 1e-12))
-    return total
+            per_form[key] += n * (_log_unspun(p, key) - _log_unspun(q, key))
+    return sum(max(-FORM_LLR_CAP, min(v, FORM_LLR_CAP)) for v in per_form.values())
+
+
+def _log_unspun(p: Parameters, key) -> float:
+    """log10 of the chance that an opportunity *key* was left alone."""
+    if isinstance(key, tuple):  # a char rule's original character left standing
+        rate = p.form_rate.get(key, p.site_rate.get(key[0], 0.0))
+    else:
+        rate = p.spin_rate.get(key, 0.0)
+    return math.log10(max(1.0 - rate, 1e-12))
 
 
 def spin_score_from_llr(llr: float, scale: float = 0.5, offset: float = -3.0) -> float:
@@ -178,11 +194,13 @@ def spin_score_from_llr(llr: float, scale: float = 0.5, offset: float = -3.0) ->
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def model_document(sites: list[Site], opportunities: Counter, config: RepairConfig) -> DocumentModel:
+def model_document(sites: list[Site], opportunities: Counter, config: RepairConfig,
+                   standing: Counter | None = None) -> DocumentModel:
+    """Fit the document's parameters; *standing* (per original form) feeds the likelihood ratio."""
     prepared = _prepare(sites, config)
     params = fit(prepared, opportunities, config)
     clean = Parameters.clean(params.site_rate)
-    llr = log_likelihood(prepared, opportunities, params) - log_likelihood(prepared, opportunities, clean)
+    llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
     score = spin_score_from_llr(llr)
     return DocumentModel(params, llr, score, score >= config.clean_threshold)
 

@@ -22,10 +22,10 @@ from .normalise import Clause
 from .segment import Segmenter
 
 # fitted by benchmarks/calibrate.py on TUNE articles (see its output in the README)
-LLR_WEIGHT = 0.546
-FLUENCY_WEIGHT = 10.141
+LLR_WEIGHT = 0.578
+FLUENCY_WEIGHT = 7.626
 FLUENCY_CENTRE = -3.0
-BIAS = -0.879
+BIAS = -0.820
 LLR_CLIP = (-20.0, 20.0)
 SAMPLE_CHARS = 1200  # fluency is measured on at most this many characters, spread over the text
 

@@ -161,7 +161,7 @@ class Repairer:
         for clause, site in placed:
             self._scorer.score_site(clause, site, context)
         scored = [site for _, site in placed]
-        doc = decoder.model_document(scored, sites.opportunities, config)
+        doc = decoder.model_document(scored, sites.opportunities, config, sites.standing)
         # past the clip the known forms settle the score; fluency would cost a full segmentation
         if doc.llr < detection.LLR_CLIP[1]:
             doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
