@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import zhrepair
-from zhrepair import importers
 from zhrepair.cli import main
 from zhrepair import LexiconError
 from zhrepair.importers import (

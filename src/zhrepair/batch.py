@@ -46,7 +46,7 @@ import zlib
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 from .results import Edit, EditKind, RepairResult
