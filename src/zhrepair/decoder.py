@@ -4,11 +4,12 @@ For a site with spun form ``s`` the decoder weighs each original ``o`` against k
 ``s``::
 
     weight(o)    = form_rate[src(o), s] * choice(o -> s) * 10 ** (lm_weight * delta_o)
-    weight(keep) = (1 - max site_rate of the site's sources) * (1 - max spin_rate[src]
+    weight(keep) = (1 - max form_rate of the site's options) * (1 - max spin_rate[src]
                                                  over sources that would have spun s itself)
 
 * ``site_rate[src]`` — the share of this document's occurrences of ``src``'s spun forms
-  that really are spun. Spinners apply their dictionary to every occurrence, so a document
+  that really are spun; ``form_rate`` the same per spun form (or char rule), shrunk
+  towards it and never above it. Spinners apply their dictionary to every occurrence, so a document
   where many sites are clearly spun (坐褥力, 党筑) lends that confidence to its
   ambiguous sites; in clean text it stays near zero.
 * ``spin_rate[src]`` — the share of ``src``'s original forms that were replaced; the
@@ -16,8 +17,9 @@ For a site with spun form ``s`` the decoder weighs each original ``o`` against k
 * ``choice`` — the lexicon's share of ``o``'s spun forms that ``s`` is.
 
 The rates are fitted by EM on the document. The same quantities give the document's
-log-likelihood ratio spun vs. clean, hence the spin score; a document judged clean is
-decoded with the clean parameters, so only overwhelming evidence changes it.
+log-likelihood ratio spun vs. clean (each word form's share clipped, so one word repeated
+cannot make a document look spun); a document judged clean is decoded with the clean
+parameters, so only overwhelming evidence changes it.
 """
 
 from __future__ import annotations

@@ -85,6 +85,8 @@ class Context:
 
 
 class SiteScorer:
+    """Language-model scores of sites' options (segmentations and scores are cached)."""
+
     def __init__(self, lm: LanguageModel, segmenter: Segmenter, window: int = 4) -> None:
         self.lm = lm
         self.segmenter = segmenter
