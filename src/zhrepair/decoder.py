@@ -63,7 +63,7 @@ class Parameters:
 class DocumentModel:
     params: Parameters
     llr: float = 0.0  # log10 likelihood ratio, spun vs. clean, from the lexicons' sites
-    spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency)
+    spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency), set by detection
     is_spun: bool = False  # the lexicons' own evidence says spun: their restorations apply
     fluency: float | None = None
 
@@ -190,8 +190,9 @@ def _log_unspun(p: Parameters, key) -> float:
     return math.log10(max(1.0 - rate, 1e-12))
 
 
-def spin_score_from_llr(llr: float, scale: float = 0.5, offset: float = -3.0) -> float:
-    """Map the log10 likelihood ratio to a probability (calibrated on tuning documents)."""
+def lexicon_evidence(llr: float, scale: float = 0.5, offset: float = -3.0) -> float:
+    """The probability, from the lexicons' spun forms alone, that a document was spun;
+    ``RepairConfig.clean_threshold`` applies to it (0.5 ⇔ a log10 ratio of about 2.6)."""
     z = scale * llr * math.log(10) + offset
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
@@ -203,8 +204,7 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
     params = fit(prepared, opportunities, config)
     clean = Parameters.clean(params.site_rate)
     llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
-    score = spin_score_from_llr(llr)
-    return DocumentModel(params, llr, score, score >= config.clean_threshold)
+    return DocumentModel(params, llr, is_spun=lexicon_evidence(llr) >= config.clean_threshold)
 
 
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:

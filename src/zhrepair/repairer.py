@@ -18,7 +18,8 @@ from typing import Any, Iterator, Sequence, Union
 from . import candidates, chrome, decoder, detection, normalise
 from .config import RepairConfig
 from .languagemodel import LanguageModel
-from .lexicon import Lexicon, default_char_swaps, default_lexicon, load_lexicon
+from .lexicon import Lexicon, default_char_swaps, load_lexicon
+from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
@@ -57,7 +58,7 @@ class Repairer:
         self.config.validate()
         self.lexicon = Lexicon(name="combined")
         if default_lexicon:
-            self.lexicon.update(_default_lexicon())
+            self.lexicon.update(shipped_lexicon())
         for lex in lexicons:
             self.lexicon.update(lex if isinstance(lex, Lexicon) else _load_any(lex))
         self.char_swaps = char_swaps if char_swaps is not None else (default_char_swaps() if default_lexicon else Lexicon())
@@ -212,10 +213,6 @@ def _with_chrome(edits: list[Edit], chrome_edits: list[Edit]) -> list[Edit]:
 
     kept = [e for e in edits if not inside_chrome(e)]
     return sorted(kept + chrome_edits, key=lambda e: (e.start, e.end))
-
-
-def _default_lexicon() -> Lexicon:
-    return default_lexicon()
 
 
 def _load_any(path: str | os.PathLike[str]) -> Lexicon:
