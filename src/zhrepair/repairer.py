@@ -125,7 +125,7 @@ class Repairer:
         fluencies: list[tuple[float, int]] = []
         llr = 0.0
         for start, end in _blocks(view.text, config.block_chars):
-            sites, doc = self._analyse(view, start, end, config)
+            sites, doc = self._analyse(view, start, end, config, rescore=repair)
             scores.append((doc.spin_score, end - start))
             if doc.fluency is not None:
                 fluencies.append((doc.fluency, end - start))
@@ -141,8 +141,9 @@ class Repairer:
         return edits, Detection(score, score >= 0.5, tuple(evidence), round(llr, 3), flu_mean)
 
     # -- stages ------------------------------------------------------------------------
-    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig):
-        """Sites with their scores, and the document model, for ``view.text[start:end]``."""
+    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig, rescore: bool = True):
+        """Sites with their scores, and the document model, for ``view.text[start:end]``;
+        *rescore*: the second pass over restored context (only decisions need it)."""
         self.load()
         assert self._finder is not None and self._scorer is not None
         text = view.text
@@ -167,7 +168,7 @@ class Repairer:
         if doc.llr < detection.LLR_CLIP[1]:
             doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
         doc.spin_score = detection.spin_probability(doc.llr, doc.fluency)
-        if (doc.is_spun or doc.guesses_apply) and config.context_pass:
+        if rescore and (doc.is_spun or doc.guesses_apply) and config.context_pass:
             # judge every site again with its neighbours restored
             # (the document's parameters stay those of the first pass)
             changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
