@@ -61,9 +61,7 @@ class CandidateFinder:
 
     def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, single_chars: bool = True,
                  rare_logprob: float = -6.0, char_gain: float = 0.3, common_logprob: float = -6.0) -> None:
-        self.lexicon = lexicon
         self.lm = lm
-        self.rare_logprob = rare_logprob
         self.char_gain = char_gain
         self.common_logprob = common_logprob
         # forward view: for each source, original -> total weight of its spun forms
@@ -83,6 +81,13 @@ class CandidateFinder:
                 for e in lexicon.originals(spun)
             ]
         self.spun_forms = frozenset(self._options)
+        # per spun form, fixed for the lexicon: sources that would have spun the form itself,
+        # and whether the form is one clean text (almost) never has while an original is common
+        self._keep = {key: frozenset(self.original_sources.get(key, ())) for key in self._options}
+        self._strong = {
+            key: any(lm.logprob(key) <= rare_logprob < lm.logprob(o.text) for o in options if o.text)
+            for key, options in self._options.items()
+        }
         self._automaton = ahocorasick.Automaton()
         keys = set(self._options) | set(self.original_sources)
         for key in keys:
@@ -99,20 +104,20 @@ class CandidateFinder:
         """Sites and opportunities in ``text[start:end]`` (offsets stay those of *text*);
         *clauses* are the clauses of that block."""
         sites: list[Site] = []
-        opportunities: Counter = Counter()
         standing: Counter = Counter()
         if self._has_keys:
             for end_idx, key in self._automaton.iter(text, start, len(text) if end is None else end):
                 s, e = end_idx - len(key) + 1, end_idx + 1
                 options = self._options.get(key)
                 if options:
-                    keep = frozenset(self.original_sources.get(key, ()))
-                    strong = any(self.lm.logprob(key) <= self.rare_logprob < self.lm.logprob(o.text) for o in options if o.text)
-                    sites.append(Site(s, e, key, [Option(o.text, o.choice, o.source, o.kind) for o in options], keep, strong))
+                    copies = [Option(o.text, o.choice, o.source, o.kind) for o in options]
+                    sites.append(Site(s, e, key, copies, self._keep[key], self._strong[key]))
                 elif self._standalone(text, s, e):
                     for src in self.original_sources[key]:
-                        opportunities[src] += 1
                         standing[(src, key)] += 1
+        opportunities: Counter = Counter()
+        for (src, _), n in standing.items():
+            opportunities[src] += n
         if self.char_rules:
             for ch, rules in self.char_rules.items():
                 for orig_ch, source in rules:
