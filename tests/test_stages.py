@@ -226,6 +226,26 @@ def test_decoder_resolves_overlaps_and_unclear_choices():
     assert any(d.site.start == 50 for d in decoder.decide(sites, doc, loose))
 
 
+def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
+    """天下 ← 世界 or 全国: where the model is unsure, the document's other 天下 decide."""
+    config = RepairConfig()
+
+    def tianxia(start, d_world, d_country):
+        return Site(start, start + 2, "天下", [Option("世界", 0.5, "lex", EditKind.WORD_SWAP, delta=d_world),
+                                              Option("全国", 0.5, "lex", EditKind.WORD_SWAP, delta=d_country)])
+
+    clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]
+    unsure = tianxia(300, 1.05, 1.0)
+    for n_clear in (0, 3):
+        sites = clear + [tianxia(200 + 10 * i, 0.0, 1.0) for i in range(n_clear)] + [unsure]
+        doc = decoder.model_document(sites, Counter(), config)
+        chosen = {d.site.start: d.option.text for d in decoder.decide(sites, doc, config)}
+        if n_clear:
+            assert chosen[300] == "全国"
+        else:
+            assert 300 not in chosen  # alone, a coin toss is left alone; its own vote does not count
+
+
 # -- detection ------------------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ class RepairConfig:
     """
 
     min_confidence: float = 0.5
-    min_choice_ratio: float = 2.0
+    min_choice_ratio: float = 1.5
     clean_threshold: float = 0.5
     overwhelming_margin: float = 4.0
     lm_weight: float = 1.0

@@ -14,7 +14,10 @@ For a site with spun form ``s`` the decoder weighs each original ``o`` against k
   ambiguous sites; in clean text it stays near zero.
 * ``spin_rate[src]`` — the share of ``src``'s original forms that were replaced; the
   original forms left standing (*opportunities*) pull it down.
-* ``choice`` — the lexicon's share of ``o``'s spun forms that ``s`` is.
+* ``choice`` — the lexicon's share of ``o``'s spun forms that ``s`` is; where ``s`` has
+  several originals (天下 ← 世界 or 全国) it is reweighted by how the rest of the document
+  restored ``s`` (``choice_mass``, the site's own share left out): an article that is
+  about the country says 全国 throughout.
 
 The rates are fitted by EM on the document. The same quantities give the document's
 log-likelihood ratio spun vs. clean (each word form's share clipped, so one word repeated
@@ -37,7 +40,8 @@ CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
 EM_ITERATIONS = 4
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
-FORM_LLR_CAP = 2.0  # most log10 evidence, either way, that one word form can give
+FORM_LLR_CAP = 2.0
+CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice among a spun form's originals  # most log10 evidence, either way, that one word form can give
 
 
 @dataclass
@@ -53,6 +57,8 @@ class Parameters:
     site_rate: dict[str, float] = field(default_factory=dict)  # source -> rate
     form_rate: dict[tuple[str, str], float] = field(default_factory=dict)  # (source, spun form) -> rate
     spin_rate: dict[str, float] = field(default_factory=dict)  # source -> share of originals replaced
+    # the document's restorations of each multi-original spun form: (spun, original) -> mass
+    choice_mass: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @classmethod
     def clean(cls, sources) -> "Parameters":
@@ -66,6 +72,7 @@ class DocumentModel:
     spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency), set by detection
     is_spun: bool = False  # the lexicons' own evidence says spun: their restorations apply
     fluency: float | None = None
+    own_choice: dict[int, list[float]] = field(default_factory=dict)  # id(site) -> its share of choice_mass
 
     @property
     def guesses_apply(self) -> bool:
@@ -76,7 +83,7 @@ class DocumentModel:
 class _Prepared:
     """A site's constant parts, computed once: the EM loop only multiplies rates in."""
 
-    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general")
+    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general", "choice_keys", "own")
 
     def __init__(self, site: Site, lm_weight: float) -> None:
         self.site = site
@@ -86,6 +93,18 @@ class _Prepared:
         self.keep_sources = tuple(site.keep_sources)
         self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
         self.general = all(src in GENERAL_SOURCES for src in self.sources)
+        texts = {o.text for o in site.options}
+        self.choice_keys = [(site.spun, o.text) for o in site.options] if len(texts) > 1 else None
+        self.own: list[float] | None = None  # this site's share of choice_mass
+
+    def _adaptation(self, mass: dict[tuple[str, str], float]) -> list[float]:
+        """How much more often than the lexicon's choice the rest of the document restored
+        this spun form to each original (this site's own share left out)."""
+        own = self.own or [0.0] * len(self.choice_keys)
+        rest = [max(mass.get(k, 0.0) - c, 0.0) for k, c in zip(self.choice_keys, own)]
+        n = len(rest)
+        total = sum(rest) + CHOICE_STRENGTH
+        return [(r + CHOICE_STRENGTH / n) / total * n for r in rest]
 
     def weights(self, p: Parameters) -> tuple[float, list[float]]:
         form_rate, site_rate = p.form_rate, p.site_rate
@@ -100,6 +119,8 @@ class _Prepared:
             rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
             keep = 1.0 - max(rates, default=0.0)
             weights = [r * f for r, f in zip(rates, self.prior)]
+            if self.choice_keys and p.choice_mass:
+                weights = [w * a for w, a in zip(weights, self._adaptation(p.choice_mass))]
         if self.keep_sources:
             keep *= 1.0 - max(p.spin_rate.get(s, 0.0) for s in self.keep_sources)
         return max(keep, 1e-12), weights
@@ -124,9 +145,14 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
         restored: dict[str, float] = defaultdict(float)
         form_restored: dict[tuple[str, str], float] = defaultdict(float)
         kept_original: dict[str, float] = defaultdict(float)
+        choice_mass: dict[tuple[str, str], float] = defaultdict(float)
         for ps in prepared:
             keep, weights = ps.weights(p)
             total = keep + sum(weights)
+            if ps.choice_keys:
+                ps.own = [w / total for w in weights]
+                for k, c in zip(ps.choice_keys, ps.own):
+                    choice_mass[k] += c
             for src, fkey, w in zip(ps.sources, ps.form_keys, weights):
                 q = w / total
                 restored[src] += q
@@ -154,7 +180,7 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
             / (restored[s] + kept_original[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
             for s in sources
         }
-        p = Parameters(site_rate, form_rate, spin_rate)
+        p = Parameters(site_rate, form_rate, spin_rate, dict(choice_mass))
     return p
 
 
@@ -204,7 +230,8 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
     params = fit(prepared, opportunities, config)
     clean = Parameters.clean(params.site_rate)
     llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
-    return DocumentModel(params, llr, is_spun=lexicon_evidence(llr) >= config.clean_threshold)
+    own = {id(ps.site): ps.own for ps in prepared if ps.own}
+    return DocumentModel(params, llr, is_spun=lexicon_evidence(llr) >= config.clean_threshold, own_choice=own)
 
 
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
@@ -213,6 +240,7 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
     decisions: list[SiteDecision] = []
     for ps in _prepare(sites, config):
         site = ps.site
+        ps.own = doc.own_choice.get(id(site))
         keep, weights = ps.weights(params)
         total = keep + sum(weights)
         ranked: list[tuple[Option | None, float]] = [(None, keep / total)]
@@ -258,6 +286,7 @@ def _applicable(doc: DocumentModel) -> Parameters:
         {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.site_rate.items()},
         {k: r for k, r in fitted.form_rate.items() if use_fitted(k[0])},
         {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.spin_rate.items()},
+        fitted.choice_mass,
     )
 
 
