@@ -114,6 +114,18 @@ def test_user_lexicon_adds_pairs(tmp_path):
     assert {e.source for e in result.edits} >= {"mine"}
 
 
+def test_lexicon_forms_with_other_scripts_are_repaired():
+    """Dictionaries censor words as *** and insert spam links; such a form spans more than
+    one run of Han characters."""
+    mine = zhrepair.Lexicon.from_pairs([("哄骗", "利用"), ("设置装备摆设", "配置"), ("论坛t.example.net", "论坛")],
+                                       name="mine")
+    r = zhrepair.Repairer(lexicons=[mine])
+    text = "要哄骗好各类资源，优化资源设置装备摆设，欢迎来论坛t.example.net交流，提高设置装备摆设效率。"
+    result = r.repair(text)
+    assert "来论坛交流" in result.text, result
+    assert_invariants(text, result)
+
+
 def test_long_document_is_processed_in_blocks(repairer, sample_text):
     doc = (sample_text + "\n") * 60  # ~140k characters, more than one block
     result = repairer.repair(doc)

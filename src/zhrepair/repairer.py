@@ -154,11 +154,7 @@ class Repairer:
                 text, clauses, self.stuffing_keywords, self._finder.original_sources, self._finder.spun_forms
             )
         clause_starts = [c.start for c in clauses]
-        placed = []
-        for site in sites.sites:
-            k = bisect.bisect_right(clause_starts, site.start) - 1
-            if k >= 0 and site.end <= clauses[k].end:  # else it crosses punctuation or non-Han text
-                placed.append((clauses[k], site))
+        placed = [(_clause_of(text, clauses, clause_starts, site), site) for site in sites.sites]
         context = Context(text)
         for clause, site in placed:
             self._scorer.score_site(clause, site, context)
@@ -199,6 +195,19 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
+
+
+def _clause_of(text: str, clauses: list[normalise.Clause], starts: list[int], site: candidates.Site) -> normalise.Clause:
+    """The clause (run of Han characters) a site lies in. A lexicon form with other
+    characters in it (*** for a censored word, a spam link a dictionary inserts) gets one
+    spanning the clauses it touches."""
+    k = bisect.bisect_right(starts, site.start) - 1
+    if k >= 0 and site.end <= clauses[k].end:
+        return clauses[k]
+    lo = clauses[k].start if k >= 0 and clauses[k].end > site.start else site.start
+    k = bisect.bisect_right(starts, site.end - 1) - 1
+    hi = clauses[k].end if k >= 0 and clauses[k].end >= site.end else site.end
+    return normalise.Clause(lo, text[lo:hi])
 
 
 def _with_chrome(edits: list[Edit], chrome_edits: list[Edit]) -> list[Edit]:
