@@ -226,6 +226,20 @@ def test_decoder_resolves_overlaps_and_unclear_choices():
     assert any(d.site.start == 50 for d in decoder.decide(sites, doc, loose))
 
 
+def test_decoder_weighs_a_long_form_against_its_pieces():
+    """设置装备摆设 ← 建设 (or 配置): less sure of its original than 装备 ← 配备 is of its
+    own, but far surer that the whole is spun than either piece."""
+    config = RepairConfig()
+    clear = [_site(100 + 10 * i, f"坐褥{i}", 3.0) for i in range(12)]
+    whole = Site(0, 6, "设置装备摆设", [Option("建设", 0.5, "lex", EditKind.WORD_SWAP, delta=6.0),
+                                      Option("配置", 0.5, "lex", EditKind.WORD_SWAP, delta=5.7)])
+    pieces = [_site(2, "装备", 1.0, "配备"), _site(4, "摆设", 1.0, "部署")]
+    sites = clear + [whole] + pieces
+    doc = decoder.model_document(sites, Counter(), config)
+    chosen = {(d.site.start, d.option.text) for d in decoder.decide(sites, doc, config)}
+    assert (0, "建设") in chosen and not {(2, "配备"), (4, "部署")} & chosen
+
+
 def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
     """天下 ← 世界 or 全国: where the model is unsure, the document's other 天下 decide."""
     config = RepairConfig()

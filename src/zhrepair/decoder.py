@@ -291,19 +291,33 @@ def _applicable(doc: DocumentModel) -> Parameters:
 
 
 def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
-    """Among overlapping changes keep the most probable (longer span on ties)."""
-    changes = sorted((d for d in decisions if d.option is not None),
-                     key=lambda d: (-d.posterior, -(d.site.end - d.site.start), d.site.start))
-    starts: list[int] = []  # taken spans, sorted and disjoint
-    ends: list[int] = []
+    """The non-overlapping changes with the largest summed log odds against keeping, so
+    one long form (设置装备摆设 ← 建设) is weighed against all the pieces it would
+    otherwise be read as (设置, 装备, 摆设); weighted interval scheduling."""
+    changes = sorted((d for d in decisions if d.option is not None), key=lambda d: (d.site.end, d.site.start))
+    if not changes:
+        return []
+    ends = [d.site.end for d in changes]
+    best = [0.0] * (len(changes) + 1)  # best[i]: best total over changes[:i]
+    take = [False] * len(changes)
+    for i, d in enumerate(changes):
+        k = bisect.bisect_right(ends, d.site.start, 0, i)  # changes[:k] end before d starts
+        with_d = best[k] + _log_odds(d)
+        take[i] = with_d > best[i]
+        best[i + 1] = with_d if take[i] else best[i]
     chosen = []
-    for d in changes:
-        s, e = d.site.start, d.site.end
-        k = bisect.bisect_right(starts, s)
-        if (k and ends[k - 1] > s) or (k < len(starts) and starts[k] < e):
-            continue
-        starts.insert(k, s)
-        ends.insert(k, e)
-        chosen.append(d)
-    chosen.sort(key=lambda d: d.site.start)
+    i = len(changes)
+    while i > 0:
+        if take[i - 1]:
+            d = changes[i - 1]
+            chosen.append(d)
+            i = bisect.bisect_right(ends, d.site.start, 0, i - 1)
+        else:
+            i -= 1
+    chosen.reverse()
     return chosen
+
+
+def _log_odds(d: SiteDecision) -> float:
+    keep = next((p for o, p in d.ranked if o is None), 0.0)
+    return math.log10(max(d.posterior, 1e-12) / max(keep, 1e-12))
