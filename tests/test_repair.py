@@ -1,5 +1,7 @@
 """End-to-end repair with the real model: cases as data, invariants, the sample article."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,6 +126,19 @@ def test_lexicon_forms_with_other_scripts_are_repaired():
     result = r.repair(text)
     assert "来论坛交流" in result.text, result
     assert_invariants(text, result)
+
+
+SHARED_DACMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "spinner-dicts" / "dacms_word.tsv"
+
+
+@pytest.mark.skipif(not SHARED_DACMS.exists(), reason=f"shared spinner dictionary not found at {SHARED_DACMS}")
+def test_clean_text_stays_clean_with_a_big_public_dictionary():
+    """dacms lists 仗义执言 as a spun form of 打抱不平; the model has never seen the idiom."""
+    lexicon = zhrepair.load_lexicon(SHARED_DACMS, format="tab", direction="original-first")
+    r = zhrepair.Repairer(lexicons=[lexicon])
+    text = "会上，多国代表发言支持中方立场，苏丹朋友仗义执言。中方愿同各方一道，推动构建人类命运共同体。"
+    result = r.repair(text)
+    assert result.text == text and not result.edits, result.edits
 
 
 def test_long_document_is_processed_in_blocks(repairer, sample_text):

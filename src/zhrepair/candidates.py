@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from .languagemodel import LanguageModel
+from .languagemodel import LanguageModel, dictionary_words
 from .lexicon import Lexicon
 from .results import EditKind
 from .thesaurus import THESAURUS_SOURCE
@@ -82,12 +82,15 @@ class CandidateFinder:
             ]
         self.spun_forms = frozenset(self._options)
         # per spun form, fixed for the lexicon: sources that would have spun the form itself,
-        # and whether the form is one clean text (almost) never has while an original is common
+        # and whether the form is one clean text (almost) never has while an original is
+        # common; the model lacks many idioms (仗义执言), so jieba's dictionary has a say
         self._keep = {key: frozenset(self.original_sources.get(key, ())) for key in self._options}
-        self._strong = {
-            key: any(lm.logprob(key) <= rare_logprob < lm.logprob(o.text) for o in options if o.text)
-            for key, options in self._options.items()
+        rare = {
+            key for key, options in self._options.items()
+            if any(lm.logprob(key) <= rare_logprob < lm.logprob(o.text) for o in options if o.text)
         }
+        rare -= dictionary_words(rare)
+        self._strong = {key: key in rare for key in self._options}
         self._automaton = ahocorasick.Automaton()
         keys = set(self._options) | set(self.original_sources)
         for key in keys:

@@ -15,8 +15,9 @@ class RepairConfig:
         ``min_choice_ratio``: a lone site with several possible originals (胀动 ← 推动 or
         推进?) is changed only when the best is this many times as likely as the next: a
         wrong original is worse than the spun form.
-        ``clean_threshold``: a document whose spin score is below this is judged clean;
-        it is then changed only where one site's evidence alone is overwhelming.
+        ``clean_threshold``: a document whose lexicon evidence is below this is judged
+        clean; it is then changed only where the detector still calls it spun and one
+        site's evidence alone is overwhelming.
         ``overwhelming_margin``: log10 odds a single site needs in a clean document.
         ``lm_weight``: scale of the language model's log10 score differences.
         ``spin_prior``: prior spin rate of a document before any evidence.

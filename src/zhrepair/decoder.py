@@ -75,8 +75,9 @@ class DocumentModel:
     own_choice: dict[int, list[float]] = field(default_factory=dict)  # id(site) -> its share of choice_mass
 
     @property
-    def guesses_apply(self) -> bool:
-        """Thesaurus restorations apply only to text detected as spun."""
+    def detected(self) -> bool:
+        """The detector (likelihood ratio and fluency) calls the text spun: thesaurus
+        guesses, and lone overwhelming fixes in text the lexicons say little about, need it."""
         return self.spin_score >= 0.5
 
 
@@ -248,9 +249,11 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
         ranked.sort(key=lambda x: -x[1])
         best, prob = ranked[0]
         if best is not None and not doc.is_spun and not (
-            site.strong and best.delta * config.lm_weight >= config.overwhelming_margin
+            doc.detected and site.strong and best.delta * config.lm_weight >= config.overwhelming_margin
         ):
-            best = None  # clean document: only a form unknown to clean text, with a large margin
+            # thin lexicon evidence: only a form unknown to clean text, with a large margin,
+            # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
+            best = None
         if best is not None and prob < config.min_confidence:
             best = None
         decisions.append(SiteDecision(site, best, prob, ranked))
@@ -276,12 +279,12 @@ def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[Site
 def _applicable(doc: DocumentModel) -> Parameters:
     """The fitted parameters where the document's evidence allows, clean ones elsewhere."""
     fitted = doc.params
-    if doc.is_spun and doc.guesses_apply:
+    if doc.is_spun and doc.detected:
         return fitted
     clean = Parameters.clean(fitted.site_rate)
-    if not doc.is_spun and not doc.guesses_apply:
+    if not doc.is_spun and not doc.detected:
         return clean
-    use_fitted = (lambda src: src in GENERAL_SOURCES) if doc.guesses_apply else (lambda src: src not in GENERAL_SOURCES)
+    use_fitted = (lambda src: src in GENERAL_SOURCES) if doc.detected else (lambda src: src not in GENERAL_SOURCES)
     return Parameters(
         {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.site_rate.items()},
         {k: r for k, r in fitted.form_rate.items() if use_fitted(k[0])},

@@ -25,6 +25,21 @@ def default_model_path() -> Path:
     return Path(str(resources.files("zhrepair").joinpath("data", "lm", DEFAULT_MODEL)))
 
 
+def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
+    """The *forms* that jieba's dictionary lists: a second opinion on what clean text
+    contains (the model's vocabulary lacks many idioms and set phrases)."""
+    wanted = set(forms)
+    if not wanted:
+        return frozenset()
+    found = set()
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            word = line[: line.find(" ")]
+            if word in wanted:
+                found.add(word)
+    return frozenset(found)
+
+
 def verify_checksum(path: Path) -> bool:
     """True when *path* matches the SHA-256 recorded in ``SHA256SUMS`` beside it."""
     sums = path.parent / "SHA256SUMS"

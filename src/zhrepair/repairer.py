@@ -164,7 +164,7 @@ class Repairer:
         if doc.llr < detection.LLR_CLIP[1]:
             doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
         doc.spin_score = detection.spin_probability(doc.llr, doc.fluency)
-        if rescore and (doc.is_spun or doc.guesses_apply) and config.context_pass:
+        if rescore and (doc.is_spun or doc.detected) and config.context_pass:
             # judge every site again with its neighbours restored
             # (the document's parameters stay those of the first pass)
             changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
