@@ -205,6 +205,16 @@ def test_decoder_leaves_a_clean_document_alone():
     assert decoder.decide(sites, doc, config) == []
 
 
+def test_a_few_strong_sites_among_many_are_chance_not_a_spinner():
+    """With big dictionaries loaded, clean text has hundreds of sites; a handful where the
+    model prefers the other word fit a rate no spinner has."""
+    config = RepairConfig()
+    sites = [_site(10 * i, f"常{i}", -0.5) for i in range(200)] + [_site(3000 + 10 * i, f"好{i}", 3.0) for i in range(6)]
+    doc = decoder.model_document(sites, Counter(), config)
+    assert decoder.lexicon_evidence(doc.llr) >= config.clean_threshold  # the ratio alone would say spun
+    assert not doc.is_spun and decoder.decide(sites, doc, config) == []
+
+
 def test_one_repeated_form_is_weak_evidence_of_spinning():
     """A clean review praising 繁荣 ten times, where the model happens to prefer 发展."""
     config = RepairConfig()

@@ -41,6 +41,10 @@ EM_ITERATIONS = 4
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
 FORM_LLR_CAP = 2.0
+# a spinner replaces a fair share of its dictionary's words: clean TUNE articles that the
+# likelihood ratio alone calls spun (all eight public dictionaries loaded) fit rates of
+# 0.03-0.07 (one 1998 editorial 0.29), spun documents and sentences 0.24 and up
+MIN_SPUN_RATE = 0.15
 CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice among a spun form's originals  # most log10 evidence, either way, that one word form can give
 
 
@@ -70,7 +74,7 @@ class DocumentModel:
     params: Parameters
     llr: float = 0.0  # log10 likelihood ratio, spun vs. clean, from the lexicons' sites
     spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency), set by detection
-    is_spun: bool = False  # the lexicons' own evidence says spun: their restorations apply
+    is_spun: bool = False  # the lexicons' own evidence says spun (and at a spinner's rate): their restorations apply
     fluency: float | None = None
     own_choice: dict[int, list[float]] = field(default_factory=dict)  # id(site) -> its share of choice_mass
 
@@ -232,7 +236,11 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
     clean = Parameters.clean(params.site_rate)
     llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
     own = {id(ps.site): ps.own for ps in prepared if ps.own}
-    return DocumentModel(params, llr, is_spun=lexicon_evidence(llr) >= config.clean_threshold, own_choice=own)
+    # the dictionaries' word swaps; char rules and stuffing have rates of their own making
+    dictionaries = {o.source for site in sites for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
+    top_rate = max((params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
+    is_spun = lexicon_evidence(llr) >= config.clean_threshold and top_rate >= MIN_SPUN_RATE
+    return DocumentModel(params, llr, is_spun=is_spun, own_choice=own)
 
 
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
