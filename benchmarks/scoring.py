@@ -21,6 +21,7 @@ no sure gold edit recall is 1.0, as in the M2 scorer; F1 is 0.0 when P + R is 0.
 
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ __all__ = [
     "Region",
     "Score",
     "score",
+    "WordScore",
+    "word_score",
     "false_edits_per_10k",
     "load_gold",
     "gold_from_dicts",
@@ -174,6 +177,58 @@ class Score:
             "changed_regions": self.changed,
             "sure_regions": self.sure,
         }
+
+
+@dataclass
+class WordScore:
+    """Word-level counts beside the region-level :class:`Score`. A system edit is right
+    when its output is the clean text of its own span (every swap it touches lies inside
+    it and is undone), so a correct fix inside a run of swaps counts even when the run's
+    region is wrong; a swap is found when a right edit covers it."""
+
+    right: int = 0  # system edits whose output is the clean text of their span
+    edits: int = 0  # system edits
+    found: int = 0  # swaps inside right edits
+    swaps: int = 0  # swaps made by the spinner
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.edits if self.edits else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.swaps if self.swaps else 1.0
+
+    def __add__(self, other: "WordScore") -> "WordScore":
+        return WordScore(self.right + other.right, self.edits + other.edits,
+                         self.found + other.found, self.swaps + other.swaps)
+
+    def summary(self) -> dict[str, Any]:
+        return {"word_precision": round(self.precision, 4), "word_recall": round(self.recall, 4),
+                "right_edits": self.right, "edits": self.edits, "found_swaps": self.found, "swaps": self.swaps}
+
+
+def word_score(spun: str, swaps: Sequence[GoldEdit], edits: Iterable[Any]) -> WordScore:
+    """:class:`WordScore` of system *edits* on *spun* against the spinner's single *swaps*
+    (disjoint, sorted; :attr:`Spun.swaps <benchmarks.simulator.Spun.swaps>`)."""
+    starts = [g.start for g in swaps]
+    right = found = n = 0
+    for e in sys_edits(edits):
+        n += 1
+        lo = bisect.bisect_left(starts, e.start)
+        if lo and swaps[lo - 1].end > e.start:
+            continue  # a swap crosses the edit's left edge
+        inside = []
+        for g in swaps[lo:]:
+            if g.start >= e.end and not (g.start == g.end == e.end):
+                break
+            inside.append(g)
+        if any(g.end > e.end for g in inside):
+            continue  # ... or its right edge
+        if _replay(spun[e.start : e.end], ((g.start - e.start, g.end - e.start, g.gold[0]) for g in inside)) == e.after:
+            right += 1
+            found += len(inside)
+    return WordScore(right, n, found, len(swaps))
 
 
 # --------------------------------------------------------------------------- inputs

@@ -69,11 +69,15 @@ class SpinnerSpec:
 
 @dataclass(frozen=True)
 class Spun:
-    """A spun document: ``spun`` text, the ``clean`` original and the ``gold`` edits."""
+    """A spun document: ``spun`` text, the ``clean`` original and the ``gold`` edits.
+
+    ``swaps`` are the same changes one swap at a time: a run of adjacent swaps is one gold
+    edit (scored as one region) but several swaps (for word-level scores)."""
 
     clean: str
     spun: str
     gold: tuple[GoldEdit, ...]
+    swaps: tuple[GoldEdit, ...] = ()
 
     def replay(self) -> str:
         """Apply every gold edit's first alternative to ``spun`` (== ``clean``)."""
@@ -272,6 +276,17 @@ def _gold(pieces: Sequence[Piece]) -> tuple[GoldEdit, ...]:
     return tuple(edits)
 
 
+def _swaps(pieces: Sequence[Piece]) -> tuple[GoldEdit, ...]:
+    """Every changed piece on its own (offsets into the spun text)."""
+    edits: list[GoldEdit] = []
+    pos = 0
+    for original, current in pieces:
+        if original != current:
+            edits.append(GoldEdit(pos, pos + len(current), current, (original,), True))
+        pos += len(current)
+    return tuple(edits)
+
+
 def spin(text: str, spec: SpinnerSpec, seed: Any = 0) -> Spun:
     """Spin *text* with *spec*; deterministic for a given *seed* (int or str)."""
     rng = random.Random(seed)
@@ -288,4 +303,4 @@ def spin(text: str, spec: SpinnerSpec, seed: Any = 0) -> Spun:
     if spec.stuffing and spec.stuffing_rate > 0:
         pieces = _stuffing_pass(pieces, spec, rng)
     spun_text = _current(pieces)
-    return Spun(clean=text, spun=spun_text, gold=_gold(pieces))
+    return Spun(clean=text, spun=spun_text, gold=_gold(pieces), swaps=_swaps(pieces))

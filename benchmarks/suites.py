@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from . import corpus, spinners
-from .scoring import Score, false_edits_per_10k, load_gold, roc_auc, score, sys_edits
+from .scoring import Score, WordScore, false_edits_per_10k, load_gold, roc_auc, score, sys_edits, word_score
 from .simulator import Spun, invert_pairs, spin
 
 SAMPLE_DIR = spinners.SAMPLE_DIR
@@ -191,11 +191,12 @@ def _error_analysis(total: Score, n: int = 15) -> dict[str, Any]:
     }
 
 
-def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str) -> tuple[Score, dict[str, Any]]:
-    """Repair every spun document, score it, and time the repairs."""
+def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str) -> tuple[Score, WordScore, dict[str, Any]]:
+    """Repair every spun document, score it (regions and single swaps), and time the repairs."""
     import zhrepair
 
     scores, seconds, chars, inconsistent = [], 0.0, 0, 0
+    words = WordScore()
     for _, doc in _iter(docs, desc):
         t0 = time.perf_counter()
         res = repairer.repair(doc.spun)
@@ -204,6 +205,7 @@ def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str
         if zhrepair.apply_edits(doc.spun, res.edits) != res.text:
             inconsistent += 1
         scores.append(score(doc.spun, doc.gold, res.edits))
+        words += word_score(doc.spun, doc.swaps, res.edits)
     total = Score.total(scores)
     info = {
         "docs": len(docs),
@@ -213,13 +215,16 @@ def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str
         "repair_chars_per_second": round(chars / seconds) if seconds else None,
         "results_inconsistent_with_edits": inconsistent,
         **total.summary(),
+        **words.summary(),
     }
-    return total, info
+    return total, words, info
 
 
-def _prf_row(suite: str, data: str, docs: int, total: Score, other: str = "") -> Row:
-    return Row(suite, data, docs, total.precision, total.recall, total.f1,
-               other or f"tp {total.tp} · fp {total.fp} · fn {total.fn}")
+def _prf_row(suite: str, data: str, docs: int, total: Score, words: WordScore | None = None) -> Row:
+    other = f"tp {total.tp} · fp {total.fp} · fn {total.fn}"
+    if words is not None:
+        other += f" · word-level P {words.precision:.3f} R {words.recall:.3f}"
+    return Row(suite, data, docs, total.precision, total.recall, total.f1, other)
 
 
 # --------------------------------------------------------------------------- suites
@@ -252,10 +257,10 @@ def suite_sample(ctx: Context) -> SuiteResult:
 def suite_sample_spinner(ctx: Context) -> SuiteResult:
     """The sample's spinner on new TEST articles (held out), default Repairer."""
     docs = ctx.sample_spun()
-    total, info = _repair_and_score(ctx.repairer(), docs, "sample-spinner")
+    total, words, info = _repair_and_score(ctx.repairer(), docs, "sample-spinner")
     spec = spinners.sample_spinner()
     out = SuiteResult("sample-spinner")
-    out.rows.append(_prf_row("sample-spinner", "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)", len(docs), total))
+    out.rows.append(_prf_row("sample-spinner", "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)", len(docs), total, words))
     out.details = {
         "label": "held out",
         "spinner": {
@@ -275,7 +280,7 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
     import zhrepair
 
     out = SuiteResult(name)
-    grand = Score()
+    grand, grand_words = Score(), WordScore()
     per_dict: dict[str, Any] = {}
     for path in ctx.dict_paths():
         docs = ctx.dict_spun(path)
@@ -285,15 +290,16 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
             repairer = zhrepair.Repairer(lexicons=[lex], default_lexicon=True)
         else:
             repairer = ctx.repairer()
-        total, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
+        total, words, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
         grand = grand + total
+        grand_words += words
         per_dict[path.stem] = {**info, **_error_analysis(total, 8)}
         label = "its dictionary loaded" if with_dict else "default lexicon only (dictionary unseen)"
-        out.rows.append(_prf_row(name, f"{path.stem}: {label}", len(docs), total))
+        out.rows.append(_prf_row(name, f"{path.stem}: {label}", len(docs), total, words))
         progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
     n_docs = sum(d["docs"] for d in per_dict.values())
-    out.rows.append(_prf_row(name, "all dictionaries (micro-average)", n_docs, grand))
-    out.details = {"label": "held out", "per_dict": per_dict, "micro": grand.summary()}
+    out.rows.append(_prf_row(name, "all dictionaries (micro-average)", n_docs, grand, grand_words))
+    out.details = {"label": "held out", "per_dict": per_dict, "micro": {**grand.summary(), **grand_words.summary()}}
     return out
 
 

@@ -16,6 +16,7 @@ from benchmarks.scoring import (
     load_gold,
     roc_auc,
     score,
+    word_score,
 )
 
 SAMPLE = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "sample"
@@ -203,3 +204,19 @@ def test_sample_gold_replays_and_scores_perfectly():
     assert res.precision == res.recall == 1.0 and res.sure == 365
     nothing = score(spun, gold, [])
     assert nothing.recall == 0.0 and nothing.fn == 365
+
+
+def test_word_score_counts_right_fixes_inside_a_wrong_region():
+    spun = "党筑引颈高质地繁荣。"
+    # the spinner's single swaps: 建→筑, 领→颈 (characters), 高质量→高质地, 发展→繁荣
+    swaps = [g(spun, 1, 2, "建"), g(spun, 3, 4, "领"), g(spun, 4, 7, "高质量"), g(spun, 7, 9, "发展")]
+    edits = [s(spun, 0, 2, "党建"),      # a word covering one char swap: right
+             s(spun, 2, 4, "引导"),      # wrong original
+             s(spun, 4, 7, "高质量"),    # right
+             s(spun, 6, 8, "地繁")]      # crosses a swap's edge: wrong
+    w = word_score(spun, swaps, edits)
+    assert (w.right, w.edits, w.found, w.swaps) == (2, 4, 2, 4)
+    assert w.precision == 0.5 and w.recall == 0.5
+    # the region-level score calls the whole run wrong
+    assert score(spun, [g(spun, 0, 9, "党建引领高质量发展")], edits).tp == 0
+    assert word_score(spun, swaps, []).precision == 1.0 and word_score(spun, [], []).recall == 1.0

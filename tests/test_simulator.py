@@ -21,6 +21,9 @@ def check_consistent(doc: Spun) -> None:
         pos = e.end
     assert doc.replay() == doc.clean
     assert apply_gold(doc.spun, doc.gold) == doc.clean
+    # the single swaps replay to the clean text too, and each lies inside one gold edit
+    assert apply_gold(doc.spun, doc.swaps) == doc.clean
+    assert all(any(g.start <= w.start and w.end <= g.end for g in doc.gold) for w in doc.swaps)
 
 
 # --------------------------------------------------------------------------- replay property
@@ -180,6 +183,8 @@ def test_adjacent_changes_merge_into_one_gold_edit():
     # the merged gold accepts a repair that fixes all of it, however it is aligned
     edits = [(0, 3, "高质地", "高质量"), (3, 7, "繁荣创新", "发展")]
     assert score(doc.spun, doc.gold, edits).tp == 1
+    # one region, three swaps
+    assert [(e.start, e.end, e.gold[0]) for e in doc.swaps] == [(0, 3, "高质量"), (3, 5, "发展"), (5, 7, "")]
 
 
 def test_swap_back_to_the_original_is_no_gold_edit():
