@@ -40,12 +40,12 @@ CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
 EM_ITERATIONS = 4
 PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
 FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
-FORM_LLR_CAP = 2.0
+FORM_LLR_CAP = 2.0  # most log10 evidence, either way, that one word form can give
+CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice among a spun form's originals
 # a spinner replaces a fair share of its dictionary's words: clean TUNE articles that the
 # likelihood ratio alone calls spun (all eight public dictionaries loaded) fit rates of
 # 0.03-0.07 (one 1998 editorial 0.29), spun documents and sentences 0.24 and up
 MIN_SPUN_RATE = 0.15
-CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice among a spun form's originals  # most log10 evidence, either way, that one word form can give
 
 
 @dataclass

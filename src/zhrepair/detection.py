@@ -8,8 +8,9 @@
 
 ``score = sigmoid(LLR_WEIGHT * clip(llr) + FLUENCY_WEIGHT * (fluency - FLUENCY_CENTRE) + BIAS)``,
 with the constants fitted by logistic regression on TUNE articles (``benchmarks/calibrate.py``).
-The repair decision uses the likelihood ratio alone (``decoder.DocumentModel.is_spun``):
-fluency says a text reads badly, not which words to change.
+Lexicon restorations need the likelihood ratio itself (``decoder.DocumentModel.is_spun``):
+fluency says a text reads badly, not which words to change. The score only gates guesses:
+thesaurus candidates, and a lone overwhelming fix where the lexicons say little.
 """
 
 from __future__ import annotations
