@@ -31,8 +31,12 @@ def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
     wanted = set(forms)
     if not wanted:
         return frozenset()
-    found = set()
-    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as f:
+    source = resources.files("jieba").joinpath("dict.txt")
+    if len(wanted) <= 64:  # a few words (the shipped lexicon): search the text for each
+        text = source.read_text(encoding="utf-8")
+        return frozenset(w for w in wanted if text.startswith(w + " ") or f"\n{w} " in text)
+    found = set()  # many (a big public dictionary): one pass over the lines
+    with source.open(encoding="utf-8") as f:
         for line in f:
             word = line[: line.find(" ")]
             if word in wanted:
