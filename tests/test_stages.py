@@ -214,6 +214,19 @@ def test_decoder_leaves_a_clean_document_alone():
     assert decoder.decide(sites, doc, config) == []
 
 
+def test_refit_learns_from_rescored_sites_and_keeps_the_verdict():
+    config = RepairConfig()
+    clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]
+    unsure = [_site(500 + 10 * i, "施行", -0.3) for i in range(3)]
+    sites = clear + unsure
+    doc = decoder.model_document(sites, Counter({"lex": 6}), config)
+    before, llr = doc.params.form_rate[("lex", "施行")], doc.llr
+    for site in unsure:  # restored neighbours make the model sure: 实施行动, not 施行行动
+        site.options[0].delta = 2.0
+    decoder.refit(sites, doc, Counter({"lex": 6}), config)
+    assert doc.params.form_rate[("lex", "施行")] > before and doc.llr == llr and doc.is_spun
+
+
 def test_a_few_strong_sites_among_many_are_chance_not_a_spinner():
     """With big dictionaries loaded, clean text has hundreds of sites; a handful where the
     model prefers the other word fit a rate no spinner has."""

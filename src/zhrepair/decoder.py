@@ -243,6 +243,14 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
     return DocumentModel(params, llr, is_spun=is_spun, own_choice=own)
 
 
+def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, config: RepairConfig) -> None:
+    """Fit *doc*'s parameters again once its sites were scored in a restored context, where
+    their scores are surer; its likelihood ratio and verdict stay those of the first fit."""
+    prepared = _prepare(sites, config)
+    doc.params = fit(prepared, opportunities, config)
+    doc.own_choice = {id(ps.site): ps.own for ps in prepared if ps.own}
+
+
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
     """Best hypothesis per site, then a consistent (non-overlapping) set of changes."""
     params = _applicable(doc)

@@ -165,8 +165,8 @@ class Repairer:
             doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
         doc.spin_score = detection.spin_probability(doc.llr, doc.fluency)
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
-            # judge every site again with its neighbours restored
-            # (the document's parameters stay those of the first pass)
+            # judge every site again with its neighbours restored, then fit the document's
+            # parameters again on those surer scores (its verdict stays that of the first pass)
             changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
             context = Context(text, changes)
             ends = [e for _, e, _ in changes]  # sorted: the changes are disjoint
@@ -174,6 +174,8 @@ class Repairer:
                 k = bisect.bisect_right(ends, site.start - config.window)  # first change ending near or after
                 if k < len(changes) and changes[k][0] < site.end + config.window:
                     self._scorer.score_site(clause, site, context)
+            if changes:
+                decoder.refit(scored, doc, sites.opportunities, config)
         return scored, doc
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
