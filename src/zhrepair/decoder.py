@@ -76,7 +76,9 @@ class DocumentModel:
     spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency), set by detection
     is_spun: bool = False  # the lexicons' own evidence says spun (and at a spinner's rate): their restorations apply
     fluency: float | None = None
-    own_choice: dict[int, list[float]] = field(default_factory=dict)  # id(site) -> its share of choice_mass
+    # the sites as last fitted (each with its share of choice_mass): decide() reuses them
+    # when given the same list, so sites scored again must be fitted again (refit)
+    fitted: tuple[list[Site], list["_Prepared"]] | None = field(default=None, repr=False)
 
     @property
     def detected(self) -> bool:
@@ -235,12 +237,11 @@ def model_document(sites: list[Site], opportunities: Counter, config: RepairConf
     params = fit(prepared, opportunities, config)
     clean = Parameters.clean(params.site_rate)
     llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
-    own = {id(ps.site): ps.own for ps in prepared if ps.own}
     # the dictionaries' word swaps; char rules and stuffing have rates of their own making
     dictionaries = {o.source for site in sites for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
     top_rate = max((params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
     is_spun = lexicon_evidence(llr) >= config.clean_threshold and top_rate >= MIN_SPUN_RATE
-    return DocumentModel(params, llr, is_spun=is_spun, own_choice=own)
+    return DocumentModel(params, llr, is_spun=is_spun, fitted=(sites, prepared))
 
 
 def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, config: RepairConfig) -> None:
@@ -248,16 +249,16 @@ def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, config:
     their scores are surer; its likelihood ratio and verdict stay those of the first fit."""
     prepared = _prepare(sites, config)
     doc.params = fit(prepared, opportunities, config)
-    doc.own_choice = {id(ps.site): ps.own for ps in prepared if ps.own}
+    doc.fitted = (sites, prepared)
 
 
 def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
     """Best hypothesis per site, then a consistent (non-overlapping) set of changes."""
     params = _applicable(doc)
     decisions: list[SiteDecision] = []
-    for ps in _prepare(sites, config):
+    reuse = doc.fitted is not None and doc.fitted[0] is sites
+    for ps in doc.fitted[1] if reuse else _prepare(sites, config):
         site = ps.site
-        ps.own = doc.own_choice.get(id(site))
         keep, weights = ps.weights(params)
         total = keep + sum(weights)
         ranked: list[tuple[Option | None, float]] = [(None, keep / total)]
