@@ -19,10 +19,13 @@ For a site with spun form ``s`` the decoder weighs each original ``o`` against k
   restored ``s`` (``choice_mass``, the site's own share left out): an article that is
   about the country says 全国 throughout.
 
-The rates are fitted by EM on the document. The same quantities give the document's
-log-likelihood ratio spun vs. clean (each word form's share clipped, so one word repeated
-cannot make a document look spun); a document judged clean is decoded with the clean
-parameters, so only overwhelming evidence changes it.
+The rates are fitted by EM on the document (and fitted again, :func:`refit`, once the
+sites were scored with their neighbours restored). The first fit's quantities give the
+document's log-likelihood ratio spun vs. clean (each word form's share clipped, so one word
+repeated cannot make a document look spun); a document judged clean — by that ratio, or
+because no dictionary fits a spinner's rate (``MIN_SPUN_RATE``) — is decoded with the
+clean parameters, so only overwhelming evidence changes it. Overlapping changes are then
+resolved by their summed log odds.
 """
 
 from __future__ import annotations
