@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import zhrepair
-from zhrepair.cli import main
 from zhrepair import LexiconError
+from zhrepair.cli import main
 from zhrepair.importers import (
     decode_bytes,
     guess_direction,

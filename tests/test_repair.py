@@ -7,9 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zhrepair
-from zhrepair import EditKind, apply_edits
-
 from conftest import load_cases
+from zhrepair import EditKind, apply_edits
 
 
 @pytest.mark.parametrize("case", load_cases("negative.json"), ids=lambda c: c["label"])

@@ -6,7 +6,6 @@ import math
 from pathlib import Path
 
 import pytest
-
 from benchmarks.scoring import (
     GoldEdit,
     Score,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from benchmarks import corpus, spinners
 from benchmarks.scoring import apply_gold, score
 from benchmarks.simulator import SpinnerSpec, Spun, _rewrite, pairs_from_tsv, spin
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def check_consistent(doc: Spun) -> None:

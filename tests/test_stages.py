@@ -7,12 +7,12 @@ import pytest
 
 import zhrepair
 from zhrepair import candidates, decoder, detection, normalise
-from zhrepair.candidates import Option, Site
 from zhrepair.config import RepairConfig
 from zhrepair.languagemodel import LanguageModel, default_model_path, verify_checksum
 from zhrepair.lexicon import Lexicon, LexiconEntry, LexiconError, default_char_swaps, default_lexicon, parse_tsv
 from zhrepair.results import EditKind
 from zhrepair.scoring import Context
+from zhrepair.sites import Option, Site
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_segmenter_uses_the_model_vocabulary(segmenter):
 
 
 def test_dictionary_words_asks_jiebas_dictionary():
-    from zhrepair.languagemodel import dictionary_words
+    from zhrepair.jiebadict import dictionary_words
 
     assert dictionary_words(["仗义执言", "坐褥力", "设置装备摆设", "的"]) == {"仗义执言", "的"}
     many = [f"坐褥{i}" for i in range(100)] + ["仗义执言", "起早贪黑"]  # the other search path

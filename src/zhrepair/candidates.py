@@ -13,47 +13,16 @@ is evidence against spinning.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 import ahocorasick
 
-from .languagemodel import LanguageModel, dictionary_words
+from .jiebadict import dictionary_words
+from .languagemodel import LanguageModel
 from .lexicon import Lexicon
 from .results import EditKind
-from .thesaurus import THESAURUS_SOURCE
+from .sites import THESAURUS_SOURCE, Option, Scan, Site
 
 PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
-
-
-@dataclass
-class Option:
-    """A possible original for a site; ``choice`` is P(spinner picked this spun form | original)."""
-
-    text: str
-    choice: float
-    source: str
-    kind: EditKind
-    rule: str = ""  # a char-swap rule (关→闭): its rate is shared by every word it touches
-    delta: float = 0.0  # language-model log10 gain of this option over keeping the site
-
-
-@dataclass
-class Site:
-    start: int
-    end: int
-    spun: str
-    options: list[Option]
-    keep_sources: frozenset[str] = frozenset()  # sources that would have spun ``spun`` itself
-    strong: bool = False  # the spun form is (nearly) unknown to clean text
-
-
-@dataclass
-class Scan:
-    sites: list[Site]
-    # untouched original forms: source -> count, and (source, rule) -> count of a char
-    # rule's original character left standing
-    opportunities: Counter = field(default_factory=Counter)
-    standing: Counter = field(default_factory=Counter)  # (source, original form) -> count, the same by form
 
 
 class CandidateFinder:
@@ -176,9 +145,6 @@ class CandidateFinder:
                                 if o.text and all(x.text != o.text for x in site.options):
                                     site.options.append(Option(o.text, o.choice, o.source, EditKind.CHAR_SWAP))
         return list(found.values())
-
-
-GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
 
 
 def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, spun_forms,

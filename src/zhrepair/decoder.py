@@ -35,9 +35,9 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .candidates import GENERAL_SOURCES, Option, Site
 from .config import RepairConfig
 from .results import EditKind
+from .sites import GENERAL_SOURCES, Option, Site
 
 CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
 EM_ITERATIONS = 4

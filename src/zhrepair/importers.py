@@ -65,7 +65,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence, Union
 
-from .lexicon import LexiconError
+from . import jiebadict
+from .errors import LexiconError
 
 log = logging.getLogger(__name__)
 
@@ -397,17 +398,6 @@ def _looks_native(line: str) -> bool:
 # --------------------------------------------------------------------------- direction
 
 
-@functools.lru_cache(maxsize=1)
-def _jieba_freq() -> Callable[[str], int]:
-    """Word frequency from jieba's default dictionary (0 when unknown)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.initialize()
-    get = jieba.get_FREQ
-    return lambda word: get(word) or 0
-
-
 def guess_direction(
     pairs: Sequence[Pair],
     sample: int = DIRECTION_SAMPLE,
@@ -419,7 +409,7 @@ def guess_direction(
     for that side being the original. Returns ``("original-first" | "spun-first" | None,
     reason)``; ``None`` when fewer than 8 pairs vote or the winner has under 65% of the votes.
     """
-    freq = freq or _jieba_freq()
+    freq = freq or jiebadict.frequency
     step = max(1, len(pairs) // sample) if sample > 0 else 1
     first = second = 0
     for a, b in pairs[::step][:sample]:

@@ -25,25 +25,6 @@ def default_model_path() -> Path:
     return Path(str(resources.files("zhrepair").joinpath("data", "lm", DEFAULT_MODEL)))
 
 
-def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
-    """The *forms* that jieba's dictionary lists: a second opinion on what clean text
-    contains (the model's vocabulary lacks many idioms and set phrases)."""
-    wanted = set(forms)
-    if not wanted:
-        return frozenset()
-    source = resources.files("jieba").joinpath("dict.txt")
-    if len(wanted) <= 64:  # a few words (the shipped lexicon): search the text for each
-        text = source.read_text(encoding="utf-8")
-        return frozenset(w for w in wanted if text.startswith(w + " ") or f"\n{w} " in text)
-    found = set()  # many (a big public dictionary): one pass over the lines
-    with source.open(encoding="utf-8") as f:
-        for line in f:
-            word = line[: line.find(" ")]
-            if word in wanted:
-                found.add(word)
-    return frozenset(found)
-
-
 def verify_checksum(path: Path) -> bool:
     """True when *path* matches the SHA-256 recorded in ``SHA256SUMS`` beside it."""
     sums = path.parent / "SHA256SUMS"

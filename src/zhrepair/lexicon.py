@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
+from .errors import LexiconError
+
 PathLike = Union[str, "os.PathLike[str]"]
 
 
@@ -29,10 +31,6 @@ class LexiconEntry:
     original: str
     weight: float = 1.0
     source: str = ""
-
-
-class LexiconError(ValueError):
-    """A lexicon file could not be read; the message names the file and line."""
 
 
 class Lexicon:

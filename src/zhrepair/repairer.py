@@ -23,6 +23,7 @@ from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
+from .sites import Site
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ class Repairer:
         )
 
 
-def _clause_of(text: str, clauses: list[normalise.Clause], starts: list[int], site: candidates.Site) -> normalise.Clause:
+def _clause_of(text: str, clauses: list[normalise.Clause], starts: list[int], site: Site) -> normalise.Clause:
     """The clause (run of Han characters) a site lies in. A lexicon form with other
     characters in it (*** for a censored word, a spam link a dictionary inserts) gets one
     spanning the clauses it touches."""
@@ -265,7 +266,7 @@ def _weighted_mean(scores: list[tuple[float, int]]) -> float:
     return sum(s * w for s, w in scores) / total
 
 
-def _evidence(sites: list[candidates.Site], doc: decoder.DocumentModel, limit: int = 30) -> list[Evidence]:
+def _evidence(sites: list[Site], doc: decoder.DocumentModel, limit: int = 30) -> list[Evidence]:
     """The spun forms that best show spinning, one per form: rare forms first, then large model gains."""
     by_form: dict[tuple[str, str], Evidence] = {}
     for site in sites:

@@ -13,12 +13,11 @@ import bisect
 from functools import lru_cache
 from typing import Sequence
 
-from .candidates import Site
 from .languagemodel import LanguageModel
 from .normalise import Clause
 from .results import EditKind
 from .segment import Segmenter
-
+from .sites import Site
 
 UNIGRAM_DISCOUNT = 0.3  # tuned on TUNE articles (sample spinner): F1 0.941 -> 0.943, clean spin scores lower
 

@@ -21,7 +21,6 @@ from importlib import resources
 from typing import Iterable
 
 DATA_FILE = "cilin_groups.txt"
-THESAURUS_SOURCE = "cilin"  # the lexicon source name of restoration_pairs()
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,52 @@
+"""Candidate sites and their options: the values the pipeline stages pass along.
+
+A :class:`Site` is a span of the working text that may have been spun, with the
+:class:`Option` s (possible originals) the candidate finder proposed; the scorer fills
+each option's ``delta``, the decoder weighs them. A :class:`Scan` is what one candidate
+search over a block returns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .results import EditKind
+
+THESAURUS_SOURCE = "cilin"  # the lexicon source of 同义词词林 guesses (zhrepair.thesaurus)
+GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
+
+
+@dataclass
+class Option:
+    """A possible original for a site; ``choice`` is P(spinner picked this spun form | original)."""
+
+    text: str
+    choice: float
+    source: str
+    kind: EditKind
+    rule: str = ""  # a char-swap rule (关→闭): its rate is shared by every word it touches
+    delta: float = 0.0  # language-model log10 gain of this option over keeping the site
+
+
+@dataclass
+class Site:
+    """A span ``start:end`` of the working text holding ``spun``, and its possible originals."""
+
+    start: int
+    end: int
+    spun: str
+    options: list[Option]
+    keep_sources: frozenset[str] = frozenset()  # sources that would have spun ``spun`` itself
+    strong: bool = False  # the spun form is (nearly) unknown to clean text
+
+
+@dataclass
+class Scan:
+    """The sites of one block, and the evidence of original forms the spinner left alone."""
+
+    sites: list[Site]
+    # untouched original forms: source -> count, and (source, rule) -> count of a char
+    # rule's original character left standing
+    opportunities: Counter = field(default_factory=Counter)
+    standing: Counter = field(default_factory=Counter)  # (source, original form) -> count, the same by form
