@@ -194,5 +194,5 @@ def test_repairer_pickles_without_its_model(sample_text):
     data = pickle.dumps(mine)
     assert len(data) < 200_000  # lexicons and options, not the 17 MB model
     copy = pickle.loads(data)
-    assert copy.config == mine.config and copy._lm is None
+    assert copy.config == mine.config and not copy.loaded
     assert copy.repair(sample_text).text == mine.repair(sample_text).text

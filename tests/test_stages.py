@@ -13,16 +13,17 @@ from zhrepair.lexicon import Lexicon, LexiconEntry, LexiconError, default_char_s
 from zhrepair.results import EditKind
 from zhrepair.scoring import Context
 from zhrepair.sites import Option, Site
+from zhrepair.tuning import TUNED
 
 
 @pytest.fixture(scope="module")
 def lm(repairer):
-    return repairer._lm
+    return repairer.resources.lm
 
 
 @pytest.fixture(scope="module")
 def segmenter(repairer):
-    return repairer._scorer.segmenter
+    return repairer.resources.segmenter
 
 
 # -- normalise ------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def test_dictionary_words_asks_jiebas_dictionary():
 
 
 def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
-    finder = repairer._finder
+    finder = repairer.resources.finder
     text = "党筑引颈，发展经济，攻克难闭，我们坚持改革，关心群众。"
     view = normalise.normalise(text)
     scan = finder.scan(view.text, view.clauses())
@@ -146,7 +147,7 @@ def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
     assert by_form["党筑"].strong
     # rare to the model, and an idiom jieba's dictionary lists: not a form clean text lacks
     idiom = candidates.CandidateFinder(zhrepair.Lexicon.from_pairs([("仗义执言", "打抱不平"), ("坐褥力", "生产力")]),
-                                       zhrepair.Lexicon(), finder.lm)
+                                       zhrepair.Lexicon(), finder.lm, TUNED)
     scanned = {s.spun: s for s in idiom.scan("朋友仗义执言，坐褥力", [normalise.Clause(0, "朋友仗义执言"), normalise.Clause(7, "坐褥力")]).sites}
     assert scanned["坐褥力"].strong and not scanned["仗义执言"].strong
     # not in the lexicon, but 闭 is a swapped-in character and 难关 a common word
@@ -159,14 +160,14 @@ def test_stuffing_sites_only_for_repeated_unexplained_original_forms():
     text = "机制创新，冠军创新。企业创新，科技创新是关键"
     view = normalise.normalise(text)
     originals = {"创新": {"sample"}}
-    sites = candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset())
+    sites = candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset(), 2)
     assert [(s.start, s.spun) for s in sites] == [(2, "创新"), (7, "创新"), (12, "创新")]
     assert all(s.options[0].kind is EditKind.DELETION and s.keep_sources == {"sample"} for s in sites)
     # a spun form is explained by the lexicon, not stuffing
-    assert candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset({"创新"})) == []
+    assert candidates.stuffing_sites(view.text, view.clauses(), frozenset(), originals, frozenset({"创新"}), 2) == []
     # once is not a pattern
     once = normalise.normalise("机制创新，冠军。")
-    assert candidates.stuffing_sites(once.text, once.clauses(), frozenset(), originals, frozenset()) == []
+    assert candidates.stuffing_sites(once.text, once.clauses(), frozenset(), originals, frozenset(), 2) == []
 
 
 # -- scoring --------------------------------------------------------------------------
@@ -184,11 +185,15 @@ def test_score_site_prefers_the_original_in_context(repairer):
     view = normalise.normalise(text)
     clause = view.clauses()[0]
     site = Site(6, 8, "坐褥", [Option("生产", 1.0, "sample", EditKind.WORD_SWAP)])
-    repairer._scorer.score_site(clause, site, Context(view.text))
+    repairer.resources.scorer.score_site(clause, site, Context(view.text), window=3)
     assert site.options[0].delta > 1.0
 
 
 # -- decoder --------------------------------------------------------------------------
+
+
+def _decide(sites, doc, min_confidence=0.5, min_choice_ratio=TUNED.min_choice_ratio):
+    return decoder.decide(sites, doc, TUNED, min_confidence=min_confidence, min_choice_ratio=min_choice_ratio)
 
 
 def _site(start, spun, delta, original="原", source="lex", keep=()):
@@ -197,89 +202,80 @@ def _site(start, spun, delta, original="原", source="lex", keep=()):
 
 
 def test_decoder_spun_document_lends_confidence_to_ambiguous_sites():
-    config = RepairConfig()
     clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]  # many different spun forms
     ambiguous = _site(500, "施行", 0.0)
-    doc = decoder.model_document(clear + [ambiguous], Counter(), config)
+    doc = decoder.model_document(clear + [ambiguous], Counter(), TUNED)
     assert doc.is_spun and doc.params.site_rate["lex"] > 0.8
-    chosen = {d.site.start for d in decoder.decide(clear + [ambiguous], doc, config)}
+    chosen = {d.site.start for d in _decide(clear + [ambiguous], doc)}
     assert 500 in chosen and len(chosen) == 13
 
 
 def test_decoder_leaves_a_clean_document_alone():
-    config = RepairConfig()
     sites = [_site(10 * i, "繁荣", -1.0) for i in range(10)] + [_site(200, "发展", 0.8)]
-    doc = decoder.model_document(sites, Counter({"lex": 40}), config)
+    doc = decoder.model_document(sites, Counter({"lex": 40}), TUNED)
     assert not doc.is_spun
-    assert decoder.decide(sites, doc, config) == []
+    assert _decide(sites, doc) == []
 
 
 def test_refit_learns_from_rescored_sites_and_keeps_the_verdict():
-    config = RepairConfig()
     clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]
     unsure = [_site(500 + 10 * i, "施行", -0.3) for i in range(3)]
     sites = clear + unsure
-    doc = decoder.model_document(sites, Counter({"lex": 6}), config)
+    doc = decoder.model_document(sites, Counter({"lex": 6}), TUNED)
     before, llr = doc.params.form_rate[("lex", "施行")], doc.llr
     for site in unsure:  # restored neighbours make the model sure: 实施行动, not 施行行动
         site.options[0].delta = 2.0
-    decoder.refit(sites, doc, Counter({"lex": 6}), config)
+    decoder.refit(sites, doc, Counter({"lex": 6}), TUNED)
     assert doc.params.form_rate[("lex", "施行")] > before and doc.llr == llr and doc.is_spun
 
 
 def test_a_few_strong_sites_among_many_are_chance_not_a_spinner():
     """With big dictionaries loaded, clean text has hundreds of sites; a handful where the
     model prefers the other word fit a rate no spinner has."""
-    config = RepairConfig()
     sites = [_site(10 * i, f"常{i}", -0.5) for i in range(200)] + [_site(3000 + 10 * i, f"好{i}", 3.0) for i in range(6)]
-    doc = decoder.model_document(sites, Counter(), config)
-    assert decoder.lexicon_evidence(doc.llr) >= config.clean_threshold  # the ratio alone would say spun
-    assert not doc.is_spun and decoder.decide(sites, doc, config) == []
+    doc = decoder.model_document(sites, Counter(), TUNED)
+    assert decoder.lexicon_evidence(doc.llr, TUNED) >= TUNED.clean_threshold  # the ratio alone would say spun
+    assert not doc.is_spun and _decide(sites, doc) == []
 
 
 def test_one_repeated_form_is_weak_evidence_of_spinning():
     """A clean review praising 繁荣 ten times, where the model happens to prefer 发展."""
-    config = RepairConfig()
     one_form = [_site(10 * i, "繁荣", 0.6, "发展") for i in range(10)]
-    doc = decoder.model_document(one_form, Counter(), config)
-    assert doc.llr <= decoder.FORM_LLR_CAP and not doc.is_spun
+    doc = decoder.model_document(one_form, Counter(), TUNED)
+    assert doc.llr <= TUNED.form_llr_cap and not doc.is_spun
     many_forms = [_site(10 * i, f"繁{i}", 0.6, "发展") for i in range(10)]
-    assert decoder.model_document(many_forms, Counter(), config).is_spun
+    assert decoder.model_document(many_forms, Counter(), TUNED).is_spun
 
 
 def test_decoder_resolves_overlaps_and_unclear_choices():
-    config = RepairConfig()
     clear = [_site(100 + 10 * i, f"坐褥{i}", 3.0) for i in range(10)]
     long = _site(0, "高质地", 3.0, "高质量")
     short = _site(1, "质地", 0.5, "质量")
     two = Site(50, 52, "胀动", [Option("推动", 0.5, "lex", EditKind.WORD_SWAP, delta=0.1),
                                 Option("推进", 0.5, "lex", EditKind.WORD_SWAP, delta=0.0)])
     sites = clear + [long, short, two]
-    doc = decoder.model_document(sites, Counter(), config)
-    chosen = {(d.site.start, d.option.text) for d in decoder.decide(sites, doc, config)}
+    doc = decoder.model_document(sites, Counter(), TUNED)
+    chosen = {(d.site.start, d.option.text) for d in _decide(sites, doc)}
     assert (0, "高质量") in chosen and (1, "质量") not in chosen
     assert not any(start == 50 for start, _ in chosen)  # 推动 vs 推进 is a coin toss: left alone
-    loose = RepairConfig(min_choice_ratio=1.0, min_confidence=0.3)
-    assert any(d.site.start == 50 for d in decoder.decide(sites, doc, loose))
+    assert any(d.site.start == 50 for d in _decide(sites, doc, min_choice_ratio=1.0, min_confidence=0.3))
 
 
 def test_decoder_weighs_a_long_form_against_its_pieces():
     """设置装备摆设 ← 建设 (or 配置): less sure of its original than 装备 ← 配备 is of its
     own, but far surer that the whole is spun than either piece."""
-    config = RepairConfig()
     clear = [_site(100 + 10 * i, f"坐褥{i}", 3.0) for i in range(12)]
     whole = Site(0, 6, "设置装备摆设", [Option("建设", 0.5, "lex", EditKind.WORD_SWAP, delta=6.0),
                                       Option("配置", 0.5, "lex", EditKind.WORD_SWAP, delta=5.7)])
     pieces = [_site(2, "装备", 1.0, "配备"), _site(4, "摆设", 1.0, "部署")]
     sites = clear + [whole] + pieces
-    doc = decoder.model_document(sites, Counter(), config)
-    chosen = {(d.site.start, d.option.text) for d in decoder.decide(sites, doc, config)}
+    doc = decoder.model_document(sites, Counter(), TUNED)
+    chosen = {(d.site.start, d.option.text) for d in _decide(sites, doc)}
     assert (0, "建设") in chosen and not {(2, "配备"), (4, "部署")} & chosen
 
 
 def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
     """天下 ← 世界 or 全国: where the model is unsure, the document's other 天下 decide."""
-    config = RepairConfig()
 
     def tianxia(start, d_world, d_country):
         return Site(start, start + 2, "天下", [Option("世界", 0.5, "lex", EditKind.WORD_SWAP, delta=d_world),
@@ -289,8 +285,8 @@ def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
     unsure = tianxia(300, 1.05, 1.0)
     for n_clear in (0, 3):
         sites = clear + [tianxia(200 + 10 * i, 0.0, 1.0) for i in range(n_clear)] + [unsure]
-        doc = decoder.model_document(sites, Counter(), config)
-        chosen = {d.site.start: d.option.text for d in decoder.decide(sites, doc, config)}
+        doc = decoder.model_document(sites, Counter(), TUNED)
+        chosen = {d.site.start: d.option.text for d in _decide(sites, doc)}
         if n_clear:
             assert chosen[300] == "全国"
         else:
@@ -301,7 +297,9 @@ def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
 
 
 def test_spin_probability_is_monotone():
-    p = detection.spin_probability
+    def p(llr, flu):
+        return detection.spin_probability(llr, flu, TUNED)
+
     assert p(20, None) > 0.99 and p(-5, -2.5) < 0.05
     assert p(5, -3.0) > p(0, -3.0) > p(-5, -3.0)
     assert p(0, -3.4) > p(0, -3.0) > p(0, -2.6)
@@ -309,11 +307,11 @@ def test_spin_probability_is_monotone():
 
 
 def test_fluency_of_clean_vs_spun(repairer):
-    seg, lm = repairer._scorer.segmenter, repairer._lm
+    seg, lm = repairer.resources.segmenter, repairer.resources.lm
     clean = normalise.normalise("推动经济高质量发展，培育壮大新质生产力。").clauses()
     spun = normalise.normalise("胀动经济高质地繁荣，培植强壮新质坐褥力。").clauses()
-    assert detection.fluency(clean, seg, lm) > detection.fluency(spun, seg, lm)
-    assert detection.fluency([], seg, lm) is None
+    assert detection.fluency(clean, seg, lm, 1200) > detection.fluency(spun, seg, lm, 1200)
+    assert detection.fluency([], seg, lm, 1200) is None
 
 
 def test_config_validation():

@@ -13,14 +13,17 @@ is evidence against spinning.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Mapping
 
 import ahocorasick
 
 from .jiebadict import dictionary_words
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon
+from .normalise import Clause
 from .results import EditKind
 from .sites import THESAURUS_SOURCE, Option, Scan, Site
+from .tuning import Tuning
 
 PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
 
@@ -28,11 +31,12 @@ PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
 class CandidateFinder:
     """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
 
-    def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, single_chars: bool = True,
-                 rare_logprob: float = -6.0, char_gain: float = 0.3, common_logprob: float = -6.0) -> None:
+    def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, tuning: Tuning,
+                 single_chars: bool = True) -> None:
         self.lm = lm
-        self.char_gain = char_gain
-        self.common_logprob = common_logprob
+        self.char_gain = tuning.char_gain
+        self.common_logprob = tuning.common_logprob
+        rare_logprob = tuning.rare_logprob
         # forward view: for each source, original -> total weight of its spun forms
         totals: dict[tuple[str, str], float] = defaultdict(float)
         self.original_sources: dict[str, set[str]] = defaultdict(set)
@@ -72,9 +76,10 @@ class CandidateFinder:
             if len(e.spun) == 1 and len(e.original) == 1:
                 self.char_rules[e.spun].append((e.original, e.source))
 
-    def scan(self, text: str, clauses, start: int = 0, end: int | None = None) -> Scan:
+    def scan(self, text: str, clauses: list[Clause], start: int = 0, end: int | None = None,
+             char_swaps: bool = True) -> Scan:
         """Sites and opportunities in ``text[start:end]`` (offsets stay those of *text*);
-        *clauses* are the clauses of that block."""
+        *clauses* are the clauses of that block. *char_swaps*: also char-swap sites."""
         sites: list[Site] = []
         standing: Counter = Counter()
         if self._has_keys:
@@ -90,7 +95,7 @@ class CandidateFinder:
         opportunities: Counter = Counter()
         for (src, _), n in standing.items():
             opportunities[src] += n
-        if self.char_rules:
+        if char_swaps and self.char_rules:
             for ch, rules in self.char_rules.items():
                 for orig_ch, source in rules:
                     n = sum(c.text.count(orig_ch) for c in clauses)
@@ -112,7 +117,7 @@ class CandidateFinder:
                 return False
         return True
 
-    def _char_swap_sites(self, text: str, clauses) -> list[Site]:
+    def _char_swap_sites(self, text: str, clauses: list[Clause]) -> list[Site]:
         lm = self.lm
         found: dict[tuple[int, int], Site] = {}
         for clause in clauses:
@@ -147,8 +152,8 @@ class CandidateFinder:
         return list(found.values())
 
 
-def stuffing_sites(text: str, clauses, keywords: frozenset[str], original_sources, spun_forms,
-                   min_repeats: int = 2) -> list[Site]:
+def stuffing_sites(text: str, clauses: list[Clause], keywords: frozenset[str],
+                   original_sources: Mapping[str, set[str]], spun_forms: frozenset[str], min_repeats: int) -> list[Site]:
     """Deletion sites: a keyword at the end of a clause, right before punctuation.
 
     Keywords are the user's *keywords* (any count), and original forms of the lexicon

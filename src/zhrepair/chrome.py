@@ -17,6 +17,7 @@ article sentence that merely contains 搜索 or 分享 is never touched.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -24,7 +25,7 @@ import regex
 
 from .results import Edit, EditKind
 
-__all__ = ["CHROME_LINE_PATTERNS", "BYLINE", "find_chrome", "is_chrome_line"]
+__all__ = ["CHROME_LINE_PATTERNS", "BYLINE", "find_chrome", "is_chrome_line", "merge_chrome"]
 
 # Separators that may sit between chrome items on one line: spaces, bars, slashes, dots,
 # the brackets sites wrap buttons in (【打印】【关闭】, [返回]), colons left after a label.
@@ -231,3 +232,18 @@ def find_chrome(text: str, *, match_text: str | None = None) -> list[Edit]:
         edits.append(Edit(s, e, text[s:e], "", 1.0, EditKind.CHROME, "chrome"))
     edits.sort(key=lambda e: e.start)
     return edits
+
+
+def merge_chrome(edits: list[Edit], chrome_edits: list[Edit]) -> list[Edit]:
+    """*edits* plus the page-furniture removals *chrome_edits*; a removal wins over edits inside it."""
+    if not chrome_edits:
+        return edits
+    spans = [(c.start, c.end) for c in chrome_edits]
+    starts = [s for s, _ in spans]
+
+    def inside_chrome(e: Edit) -> bool:
+        k = bisect.bisect_right(starts, e.start) - 1
+        return any(s < e.end and e.start < t for s, t in spans[max(k, 0) : k + 2])
+
+    kept = [e for e in edits if not inside_chrome(e)]
+    return sorted(kept + chrome_edits, key=lambda e: (e.start, e.end))

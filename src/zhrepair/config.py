@@ -2,63 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import math
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from .tuning import Tuning
+
+#: Options fixed when a Repairer loads its resources: per call they raise TypeError.
+LOAD_OPTIONS = frozenset({"thesaurus", "single_char_forms"})
+
+
+def _opt(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
 class RepairConfig:
-    """Every option of :class:`zhrepair.Repairer`; all calls accept them as keywords.
+    """Every option of :class:`zhrepair.Repairer`; each field's ``metadata["help"]`` says what it does.
 
-    Decision
-        ``min_confidence``: smallest posterior probability at which a site is changed.
-        ``min_choice_ratio``: a lone site with several possible originals (胀动 ← 推动 or
-        推进?) is changed only when the best is this many times as likely as the next: a
-        wrong original is worse than the spun form.
-        ``clean_threshold``: a document whose lexicon evidence is below this is judged
-        clean; it is then changed only where the detector still calls it spun and one
-        site's evidence alone is overwhelming.
-        ``overwhelming_margin``: log10 odds a single site needs in a clean document.
-        ``lm_weight``: scale of the language model's log10 score differences.
-        ``spin_prior``: prior spin rate of a document before any evidence.
-
-    Candidates
-        ``char_swaps``: propose character-swap restorations (党筑 → 党建).
-        ``deletions``: remove keyword stuffing (机制创新， → 机制，).
-        ``single_char_forms``: search single-character spun forms of the lexicons too
-        (平→仄, 大→年夜 are real; off saves time on huge lexicons). Fixed when the
-        Repairer loads.
-        ``thesaurus``: propose more frequent 同义词词林 synonyms for words no lexicon knows
-        (for spinners whose dictionary you do not have). Fixed when the Repairer loads.
-        These guesses apply only to text detected as spun (``Detection.score`` >= 0.5).
-        ``window``: characters of context on each side when scoring a site.
-        ``context_pass``: in a spun document, score every site a second time with its
-        neighbours restored (better choices, about 1.5 times the time).
-        ``remove_chrome``: also remove scraped page furniture (浏览次数:, 返回列表, ...).
-
-    Resources
-        ``block_chars``: longer documents are decoded in blocks of about this many
-        characters (split at line ends), each with its own document model.
-
-    Output
-        ``explain``: fill ``Edit.alternatives`` (slower; off gives bare edits).
+    All options apply per call (``repairer.repair(text, min_confidence=0.9)``) except
+    ``thesaurus`` and ``single_char_forms``, which decide what the Repairer loads: pass
+    them to ``Repairer(...)``. ``None`` means the tuned value (:mod:`zhrepair.tuning`).
+    ``min_confidence`` and ``min_choice_ratio`` only filter the output: raising either
+    removes edits, never adds or changes one.
     """
 
-    min_confidence: float = 0.5
-    min_choice_ratio: float = 1.5
-    clean_threshold: float = 0.5
-    overwhelming_margin: float = 4.0
-    lm_weight: float = 1.0
-    spin_prior: float = 0.1
-    char_swaps: bool = True
-    deletions: bool = True
-    single_char_forms: bool = True
-    thesaurus: bool = False
-    window: int = 3
-    context_pass: bool = True
-    remove_chrome: bool = False
-    block_chars: int = 100_000
-    explain: bool = True
+    min_confidence: float = _opt(0.5, "smallest posterior probability at which a site is changed")
+    min_choice_ratio: float | None = _opt(
+        None, "a lone site with several possible originals is changed only when the best is this many times as "
+        "likely as the next (default: the tuned 1.5)")
+    char_swaps: bool = _opt(True, "propose character-swap restorations (党筑 -> 党建)")
+    deletions: bool = _opt(True, "remove keyword stuffing (机制创新， -> 机制，)")
+    single_char_forms: bool = _opt(
+        True, "search single-character spun forms of the lexicons too (off saves time on huge lexicons); "
+        "a Repairer option")
+    thesaurus: bool = _opt(
+        False, "guess more frequent 同义词词林 synonyms for words no lexicon knows, in text detected as spun; "
+        "a Repairer option")
+    window: int | None = _opt(None, "characters of context on each side when scoring a site (default: the tuned 3)")
+    context_pass: bool = _opt(True, "in a spun document, score every site again with its neighbours restored")
+    remove_chrome: bool = _opt(False, "also remove scraped page furniture (浏览次数:, 返回列表, ...)")
+    block_chars: int = _opt(100_000, "longer documents are decoded in blocks of about this many characters")
+    explain: bool = _opt(True, "fill Edit.alternatives (off gives bare edits, faster)")
 
     def merged(self, **options: Any) -> "RepairConfig":
         """A copy with *options* applied; unknown names raise ``TypeError``."""
@@ -72,16 +57,36 @@ class RepairConfig:
         cfg.validate()
         return cfg
 
+    def resolved(self, tuning: Tuning) -> "RepairConfig":
+        """A copy with every ``None`` replaced by *tuning*'s value."""
+        return replace(
+            self,
+            min_choice_ratio=tuning.min_choice_ratio if self.min_choice_ratio is None else self.min_choice_ratio,
+            window=tuning.window if self.window is None else self.window,
+        )
+
     def validate(self) -> None:
-        for name in ("min_confidence", "clean_threshold", "spin_prior"):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {v!r}")
+        """Raise ``TypeError``/``ValueError`` naming the first option of a wrong type or out of range."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kind = str(f.type).split(" ")[0]  # "bool", "int", "float" (optionally "| None")
+            if value is None and "None" in str(f.type):
+                continue
+            if kind == "bool":
+                ok = isinstance(value, bool)
+            elif kind == "int":
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not ok:
+                raise TypeError(f"{f.name} must be {kind}, got {value!r}")
+            if kind == "float" and not math.isfinite(value):
+                raise ValueError(f"{f.name} must be a finite number, got {value!r}")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence!r}")
         if self.block_chars < 1000:
             raise ValueError(f"block_chars must be >= 1000, got {self.block_chars!r}")
-        if self.min_choice_ratio < 1.0:
+        if self.min_choice_ratio is not None and self.min_choice_ratio < 1.0:
             raise ValueError(f"min_choice_ratio must be >= 1, got {self.min_choice_ratio!r}")
-        if self.window < 1:
+        if self.window is not None and self.window < 1:
             raise ValueError(f"window must be >= 1, got {self.window!r}")
-        if self.lm_weight <= 0:
-            raise ValueError(f"lm_weight must be > 0, got {self.lm_weight!r}")

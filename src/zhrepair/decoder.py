@@ -23,7 +23,7 @@ The rates are fitted by EM on the document (and fitted again, :func:`refit`, onc
 sites were scored with their neighbours restored). The first fit's quantities give the
 document's log-likelihood ratio spun vs. clean (each word form's share clipped, so one word
 repeated cannot make a document look spun); a document judged clean — by that ratio, or
-because no dictionary fits a spinner's rate (``MIN_SPUN_RATE``) — is decoded with the
+because no dictionary fits a spinner's rate (``Tuning.min_spun_rate``) — is decoded with the
 clean parameters, so only overwhelming evidence changes it. Overlapping changes are then
 resolved by their summed log odds.
 """
@@ -34,21 +34,11 @@ import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
-from .config import RepairConfig
 from .results import EditKind
 from .sites import GENERAL_SOURCES, Option, Site
-
-CLEAN_RATE = 0.002  # rate of the "clean document" hypothesis
-EM_ITERATIONS = 4
-PRIOR_STRENGTH = 2.0  # pseudo-counts behind the prior rate
-FORM_STRENGTH = 3.0  # pseudo-counts tying a spun form's rate to its source's
-FORM_LLR_CAP = 2.0  # most log10 evidence, either way, that one word form can give
-CHOICE_STRENGTH = 1.0  # pseudo-counts behind the lexicon's choice among a spun form's originals
-# a spinner replaces a fair share of its dictionary's words: clean TUNE articles that the
-# likelihood ratio alone calls spun (all eight public dictionaries loaded) fit rates of
-# 0.03-0.07 (one 1998 editorial 0.29), spun documents and sentences 0.24 and up
-MIN_SPUN_RATE = 0.15
+from .tuning import Tuning
 
 
 @dataclass
@@ -68,8 +58,10 @@ class Parameters:
     choice_mass: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @classmethod
-    def clean(cls, sources) -> "Parameters":
-        return cls({s: CLEAN_RATE for s in sources}, {}, {s: CLEAN_RATE for s in sources})
+    def clean(cls, sources: Iterable[str], rate: float) -> "Parameters":
+        """The "clean document" hypothesis: every source at *rate*."""
+        sources = list(sources)
+        return cls({s: rate for s in sources}, {}, {s: rate for s in sources})
 
 
 @dataclass
@@ -77,25 +69,23 @@ class DocumentModel:
     params: Parameters
     llr: float = 0.0  # log10 likelihood ratio, spun vs. clean, from the lexicons' sites
     spin_score: float = 0.0  # the detection probability (likelihood ratio and fluency), set by detection
+    # the detector calls the text spun (spin_score >= Tuning.spun_threshold): thesaurus
+    # guesses, and lone overwhelming fixes in text the lexicons say little about, need it
+    detected: bool = False
     is_spun: bool = False  # the lexicons' own evidence says spun (and at a spinner's rate): their restorations apply
     fluency: float | None = None
     # the sites as last fitted (each with its share of choice_mass): decide() reuses them
     # when given the same list, so sites scored again must be fitted again (refit)
     fitted: tuple[list[Site], list["_Prepared"]] | None = field(default=None, repr=False)
 
-    @property
-    def detected(self) -> bool:
-        """The detector (likelihood ratio and fluency) calls the text spun: thesaurus
-        guesses, and lone overwhelming fixes in text the lexicons say little about, need it."""
-        return self.spin_score >= 0.5
-
 
 class _Prepared:
     """A site's constant parts, computed once: the EM loop only multiplies rates in."""
 
-    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general", "choice_keys", "own")
+    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general", "choice_keys", "own",
+                 "choice_strength")
 
-    def __init__(self, site: Site, lm_weight: float) -> None:
+    def __init__(self, site: Site, lm_weight: float, choice_strength: float) -> None:
         self.site = site
         self.sources = [o.source for o in site.options]
         self.form_keys = [(o.source, o.rule or site.spun) for o in site.options]
@@ -106,15 +96,17 @@ class _Prepared:
         texts = {o.text for o in site.options}
         self.choice_keys = [(site.spun, o.text) for o in site.options] if len(texts) > 1 else None
         self.own: list[float] | None = None  # this site's share of choice_mass
+        self.choice_strength = choice_strength
 
     def _adaptation(self, mass: dict[tuple[str, str], float]) -> list[float]:
         """How much more often than the lexicon's choice the rest of the document restored
         this spun form to each original (this site's own share left out)."""
-        own = self.own or [0.0] * len(self.choice_keys)
-        rest = [max(mass.get(k, 0.0) - c, 0.0) for k, c in zip(self.choice_keys, own)]
-        n = len(rest)
-        total = sum(rest) + CHOICE_STRENGTH
-        return [(r + CHOICE_STRENGTH / n) / total * n for r in rest]
+        keys = self.choice_keys or []
+        own = self.own or [0.0] * len(keys)
+        rest = [max(mass.get(k, 0.0) - c, 0.0) for k, c in zip(keys, own)]
+        n, strength = len(rest), self.choice_strength
+        total = sum(rest) + strength
+        return [(r + strength / n) / total * n for r in rest]
 
     def weights(self, p: Parameters) -> tuple[float, list[float]]:
         form_rate, site_rate = p.form_rate, p.site_rate
@@ -136,14 +128,14 @@ class _Prepared:
         return max(keep, 1e-12), weights
 
 
-def _prepare(sites: list[Site], config: RepairConfig) -> list[_Prepared]:
-    return [_Prepared(s, config.lm_weight) for s in sites]
+def _prepare(sites: list[Site], tuning: Tuning) -> list[_Prepared]:
+    return [_Prepared(s, tuning.lm_weight, tuning.choice_strength) for s in sites]
 
 
-def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig) -> Parameters:
+def fit(prepared: list[_Prepared], opportunities: Counter, tuning: Tuning) -> Parameters:
     """EM estimate of the document's parameters."""
     sources = {src for ps in prepared for src in ps.sources} | {src for ps in prepared for src in ps.keep_sources}
-    prior = config.spin_prior
+    prior, prior_strength, form_strength = tuning.spin_prior, tuning.prior_strength, tuning.form_strength
     p = Parameters({s: prior for s in sources}, {}, {s: prior for s in sources})
     site_count: dict[str, float] = defaultdict(float)
     form_count: dict[tuple[str, str], float] = defaultdict(float)
@@ -151,7 +143,7 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
         for key in set(ps.form_keys):
             site_count[key[0]] += 1.0
             form_count[key] += 1.0
-    for _ in range(EM_ITERATIONS):
+    for _ in range(tuning.em_iterations):
         restored: dict[str, float] = defaultdict(float)
         form_restored: dict[tuple[str, str], float] = defaultdict(float)
         kept_original: dict[str, float] = defaultdict(float)
@@ -172,7 +164,7 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
                     kept_original[src] += keep / total
         # original forms left standing count as places the spinner passed by
         site_rate = {
-            s: (restored[s] + PRIOR_STRENGTH * prior) / (site_count[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
+            s: (restored[s] + prior_strength * prior) / (site_count[s] + opportunities.get(s, 0) + prior_strength)
             for s in sources
             if isinstance(s, str)
         }
@@ -181,13 +173,13 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
         form_rate = {
             key: min(
                 site_rate[key[0]],
-                (form_restored[key] + FORM_STRENGTH * site_rate[key[0]]) / (n + opportunities.get(key, 0) + FORM_STRENGTH),
+                (form_restored[key] + form_strength * site_rate[key[0]]) / (n + opportunities.get(key, 0) + form_strength),
             )
             for key, n in form_count.items()
         }
         spin_rate = {
-            s: (restored[s] + PRIOR_STRENGTH * prior)
-            / (restored[s] + kept_original[s] + opportunities.get(s, 0) + PRIOR_STRENGTH)
+            s: (restored[s] + prior_strength * prior)
+            / (restored[s] + kept_original[s] + opportunities.get(s, 0) + prior_strength)
             for s in sources
         }
         p = Parameters(site_rate, form_rate, spin_rate, dict(choice_mass))
@@ -195,8 +187,8 @@ def fit(prepared: list[_Prepared], opportunities: Counter, config: RepairConfig)
 
 
 def likelihood_ratio(prepared: list[_Prepared], opportunities: Counter, standing: Counter,
-                     p: Parameters, q: Parameters) -> float:
-    """log10 P(text | p) / P(text | q), each word form's share clipped to ±FORM_LLR_CAP.
+                     p: Parameters, q: Parameters, cap: float) -> float:
+    """log10 P(text | p) / P(text | q), each word form's share clipped to ±*cap*.
 
     Spinners change many different words; one form repeated (a theatre review praising
     繁荣 ten times) is weak evidence however often it occurs — and so is one original
@@ -214,7 +206,7 @@ def likelihood_ratio(prepared: list[_Prepared], opportunities: Counter, standing
     for key, n in opportunities.items():
         if isinstance(key, tuple):  # a char rule's original character left standing
             per_form[key] += n * (_log_unspun(p, key) - _log_unspun(q, key))
-    return sum(max(-FORM_LLR_CAP, min(v, FORM_LLR_CAP)) for v in per_form.values())
+    return sum(max(-cap, min(v, cap)) for v in per_form.values())
 
 
 def _log_unspun(p: Parameters, key) -> float:
@@ -226,41 +218,47 @@ def _log_unspun(p: Parameters, key) -> float:
     return math.log10(max(1.0 - rate, 1e-12))
 
 
-def lexicon_evidence(llr: float, scale: float = 0.5, offset: float = -3.0) -> float:
+def lexicon_evidence(llr: float, tuning: Tuning) -> float:
     """The probability, from the lexicons' spun forms alone, that a document was spun;
-    ``RepairConfig.clean_threshold`` applies to it (0.5 ⇔ a log10 ratio of about 2.6)."""
-    z = scale * llr * math.log(10) + offset
+    ``Tuning.clean_threshold`` applies to it."""
+    z = tuning.evidence_scale * llr * math.log(10) + tuning.evidence_offset
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
-def model_document(sites: list[Site], opportunities: Counter, config: RepairConfig,
+def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
                    standing: Counter | None = None) -> DocumentModel:
     """Fit the document's parameters; *standing* (per original form) feeds the likelihood ratio."""
-    prepared = _prepare(sites, config)
-    params = fit(prepared, opportunities, config)
-    clean = Parameters.clean(params.site_rate)
-    llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean)
+    prepared = _prepare(sites, tuning)
+    params = fit(prepared, opportunities, tuning)
+    clean = Parameters.clean(params.site_rate, tuning.clean_rate)
+    llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean, tuning.form_llr_cap)
     # the dictionaries' word swaps; char rules and stuffing have rates of their own making
     dictionaries = {o.source for site in sites for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
     top_rate = max((params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
-    is_spun = lexicon_evidence(llr) >= config.clean_threshold and top_rate >= MIN_SPUN_RATE
+    is_spun = lexicon_evidence(llr, tuning) >= tuning.clean_threshold and top_rate >= tuning.min_spun_rate
     return DocumentModel(params, llr, is_spun=is_spun, fitted=(sites, prepared))
 
 
-def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, config: RepairConfig) -> None:
+def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, tuning: Tuning) -> None:
     """Fit *doc*'s parameters again once its sites were scored in a restored context, where
     their scores are surer; its likelihood ratio and verdict stay those of the first fit."""
-    prepared = _prepare(sites, config)
-    doc.params = fit(prepared, opportunities, config)
+    prepared = _prepare(sites, tuning)
+    doc.params = fit(prepared, opportunities, tuning)
     doc.fitted = (sites, prepared)
 
 
-def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[SiteDecision]:
-    """Best hypothesis per site, then a consistent (non-overlapping) set of changes."""
-    params = _applicable(doc)
+def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confidence: float,
+           min_choice_ratio: float) -> list[SiteDecision]:
+    """The changes to make: the best hypothesis per site, a consistent (non-overlapping)
+    set of them, then the output filters — a posterior below *min_confidence*, an isolated
+    site whose best original is not *min_choice_ratio* times the runner-up. The filters
+    only remove changes, so raising either never adds or alters one."""
+    params = _applicable(doc, tuning.clean_rate)
     decisions: list[SiteDecision] = []
-    reuse = doc.fitted is not None and doc.fitted[0] is sites
-    for ps in doc.fitted[1] if reuse else _prepare(sites, config):
+    fitted = doc.fitted
+    prepared = fitted[1] if fitted is not None and fitted[0] is sites else _prepare(sites, tuning)
+    margin = tuning.overwhelming_margin
+    for ps in prepared:
         site = ps.site
         keep, weights = ps.weights(params)
         total = keep + sum(weights)
@@ -269,15 +267,14 @@ def decide(sites: list[Site], doc: DocumentModel, config: RepairConfig) -> list[
         ranked.sort(key=lambda x: -x[1])
         best, prob = ranked[0]
         if best is not None and not doc.is_spun and not (
-            doc.detected and site.strong and best.delta * config.lm_weight >= config.overwhelming_margin
+            doc.detected and site.strong and best.delta * tuning.lm_weight >= margin
         ):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
             best = None
-        if best is not None and prob < config.min_confidence:
-            best = None
         decisions.append(SiteDecision(site, best, prob, ranked))
-    return _drop_unclear_choices(_resolve_overlaps(decisions), config.min_choice_ratio)
+    confident = [d for d in _resolve_overlaps(decisions) if d.posterior >= min_confidence]
+    return _drop_unclear_choices(confident, min_choice_ratio)
 
 
 def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[SiteDecision]:
@@ -296,19 +293,19 @@ def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[Site
     return keep
 
 
-def _applicable(doc: DocumentModel) -> Parameters:
+def _applicable(doc: DocumentModel, clean_rate: float) -> Parameters:
     """The fitted parameters where the document's evidence allows, clean ones elsewhere."""
     fitted = doc.params
     if doc.is_spun and doc.detected:
         return fitted
-    clean = Parameters.clean(fitted.site_rate)
+    clean = Parameters.clean(fitted.site_rate, clean_rate)
     if not doc.is_spun and not doc.detected:
         return clean
     use_fitted = (lambda src: src in GENERAL_SOURCES) if doc.detected else (lambda src: src not in GENERAL_SOURCES)
     return Parameters(
-        {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.site_rate.items()},
+        {s: (r if use_fitted(s) else clean_rate) for s, r in fitted.site_rate.items()},
         {k: r for k, r in fitted.form_rate.items() if use_fitted(k[0])},
-        {s: (r if use_fitted(s) else CLEAN_RATE) for s, r in fitted.spin_rate.items()},
+        {s: (r if use_fitted(s) else clean_rate) for s, r in fitted.spin_rate.items()},
         fitted.choice_mass,
     )
 

@@ -6,32 +6,41 @@
   (a sample of its clauses): any spinner's synonyms make text read worse, so this also
   catches spinners whose dictionary is unknown.
 
-``score = sigmoid(LLR_WEIGHT * clip(llr) + FLUENCY_WEIGHT * (fluency - FLUENCY_CENTRE) + BIAS)``,
-with the constants fitted by logistic regression on TUNE articles (``benchmarks/calibrate.py``).
-Lexicon restorations need the likelihood ratio itself (``decoder.DocumentModel.is_spun``):
-fluency says a text reads badly, not which words to change. The score only gates guesses:
-thesaurus candidates, and a lone overwhelming fix where the lexicons say little.
+``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency) + detector_bias)``,
+with the constants in :class:`~zhrepair.tuning.Tuning`, fitted by logistic regression on
+TUNE articles (``python -m benchmarks.tune``). Lexicon restorations need the likelihood
+ratio itself (``decoder.DocumentModel.is_spun``): fluency says a text reads badly, not
+which words to change. The score only gates guesses: thesaurus candidates, and a lone
+overwhelming fix where the lexicons say little.
+
+The :class:`~zhrepair.results.Evidence` shown to users is chosen here too: one item per
+spun form, forms rare in clean text first, then the largest model gains.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Sequence
 
 from .languagemodel import LanguageModel
 from .normalise import Clause
+from .results import EditKind, Evidence
 from .segment import Segmenter
+from .sites import Site
+from .tuning import Tuning
 
-# fitted by benchmarks/calibrate.py on TUNE articles (see its output in the README)
-LLR_WEIGHT = 0.578
-FLUENCY_WEIGHT = 7.626
-FLUENCY_CENTRE = -3.0
-BIAS = -0.820
-LLR_CLIP = (-20.0, 20.0)
-SAMPLE_CHARS = 1200  # fluency is measured on at most this many characters, spread over the text
+STRONG_REASON = "form rare in clean text"
+MODEL_REASON = "language model prefers the original"
+EVIDENCE_LIMIT = 30  # evidence items kept per block
 
 
-def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, max_chars: int = SAMPLE_CHARS) -> float | None:
+def needs_fluency(llr: float, tuning: Tuning) -> bool:
+    """Past the clip the known forms settle the score; fluency would cost a full segmentation."""
+    return llr < tuning.llr_clip
+
+
+def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, max_chars: int) -> float | None:
     """Mean log10 probability per character of (evenly sampled) *clauses*; None without text."""
     total_chars = sum(len(c.text) for c in clauses)
     if total_chars == 0:
@@ -45,10 +54,32 @@ def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, 
     return score / chars if chars else None
 
 
-def spin_probability(llr: float, fluency_value: float | None) -> float:
+def spin_probability(llr: float, fluency_value: float | None, tuning: Tuning) -> float:
     """The calibrated probability that a document was spun."""
-    lo, hi = LLR_CLIP
-    z = LLR_WEIGHT * min(max(llr, lo), hi) + BIAS
+    clip = tuning.llr_clip
+    z = tuning.llr_weight * min(max(llr, -clip), clip) + tuning.detector_bias
     if fluency_value is not None:
-        z += FLUENCY_WEIGHT * (FLUENCY_CENTRE - fluency_value)
+        z += tuning.fluency_weight * (tuning.fluency_centre - fluency_value)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def evidence(sites: Sequence[Site], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
+    """The spun forms that best show spinning, one per form, best first (offsets of the working view)."""
+    by_form: dict[tuple[str, str], Evidence] = {}
+    for site in sites:
+        best = max(site.options, key=lambda o: o.delta, default=None)
+        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > 1.0):
+            continue
+        key = (site.spun, best.text)
+        old = by_form.get(key)
+        if old is None:
+            reason = STRONG_REASON if site.strong else MODEL_REASON
+            by_form[key] = Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason)
+        else:
+            by_form[key] = replace(old, weight=max(old.weight, round(best.delta, 2)), count=old.count + 1)
+    return sorted(by_form.values(), key=evidence_rank)[:limit]
+
+
+def evidence_rank(e: Evidence) -> tuple[bool, float]:
+    """Sort key: forms rare in clean text first, then by model gain."""
+    return (e.reason != STRONG_REASON, -e.weight)

@@ -7,6 +7,7 @@ in the script of the text they replace (:meth:`View.to_input_script`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 
@@ -59,6 +60,28 @@ class View:
         """The clauses of ``text[start:end]``."""
         stop = len(self.text) if end is None else end
         return [Clause(m.start(), m.group()) for m in _HAN_RUN.finditer(self.text, start, stop)]
+
+
+class ClauseIndex:
+    """Finds the clause a span lies in, among the sorted clauses of one block."""
+
+    def __init__(self, text: str, clauses: list[Clause]) -> None:
+        self.text = text
+        self.clauses = clauses
+        self.starts = [c.start for c in clauses]
+
+    def around(self, start: int, end: int) -> Clause:
+        """The clause holding ``text[start:end]``. A span with other characters in it (a
+        lexicon form with *** for a censored word, or a spam link) gets one spanning the
+        clauses it touches."""
+        clauses, starts = self.clauses, self.starts
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0 and end <= clauses[k].end:
+            return clauses[k]
+        lo = clauses[k].start if k >= 0 and clauses[k].end > start else start
+        k = bisect.bisect_right(starts, end - 1) - 1
+        hi = clauses[k].end if k >= 0 and clauses[k].end >= end else end
+        return Clause(lo, self.text[lo:hi])
 
 
 def simplify(text: str) -> str:

@@ -1,8 +1,8 @@
 """The :class:`Repairer`: owns the loaded resources and runs the pipeline stages.
 
-normalise → candidates → scoring → decoder → edits (see DESIGN.md §2). Long documents
-are processed in blocks of paragraphs, each with its own document model, so memory stays
-bounded by the block size.
+normalise → candidates → scoring → decoder (+ detection) → edits (see ARCHITECTURE.md).
+Long documents are processed in blocks of paragraphs, each with its own document model,
+so memory stays bounded by the block size.
 """
 
 from __future__ import annotations
@@ -11,24 +11,43 @@ import bisect
 import logging
 import os
 import threading
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Iterator, Sequence, Union
 
 from . import candidates, chrome, decoder, detection, normalise
-from .config import RepairConfig
+from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel
-from .lexicon import Lexicon, default_char_swaps, load_lexicon
+from .lexicon import Lexicon, default_char_swaps
 from .lexicon import default_lexicon as shipped_lexicon
-from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
+from .results import Alternative, Detection, Edit, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
-from .sites import Site
+from .sites import THESAURUS_SOURCE, Site
+from .tuning import TUNED, Tuning
 
 log = logging.getLogger(__name__)
 
-STRONG_REASON = "form rare in clean text"
 LexiconSource = Union[str, "os.PathLike[str]", Lexicon]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What a :class:`Repairer` loads once: the model, its segmenter, the candidate finder
+    over the lexicons and the site scorer (``Repairer.resources``)."""
+
+    lm: LanguageModel
+    segmenter: Segmenter
+    finder: candidates.CandidateFinder
+    scorer: SiteScorer
+
+
+@dataclass
+class _Block:
+    """One block's analysis: its scored sites and document model."""
+
+    sites: list[Site]
+    doc: decoder.DocumentModel
+    chars: int
 
 
 class Repairer:
@@ -46,6 +65,7 @@ class Repairer:
         lexicons: Sequence[LexiconSource] = (),
         *,
         config: RepairConfig | None = None,
+        tuning: Tuning | None = None,
         default_lexicon: bool = True,
         char_swaps: Lexicon | None = None,
         model_path: str | os.PathLike[str] | None = None,
@@ -57,6 +77,7 @@ class Repairer:
             lexicons = [lexicons]
         self.config = (config or RepairConfig()).merged(**options)
         self.config.validate()
+        self.tuning = tuning or TUNED
         self.lexicon = Lexicon(name="combined")
         if default_lexicon:
             self.lexicon.update(shipped_lexicon())
@@ -66,15 +87,13 @@ class Repairer:
         self.stuffing_keywords = frozenset(stuffing_keywords)
         self._model_path, self._vocab_path = model_path, vocab_path
         self._lock = threading.Lock()
-        self._lm: LanguageModel | None = None
-        self._finder: candidates.CandidateFinder | None = None
-        self._scorer: SiteScorer | None = None
+        self._resources: Resources | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the configuration and lexicons only: a copy sent to a worker process
         (multiprocessing, Spark, Dask, Ray) loads the model there, on first use."""
         state = self.__dict__.copy()
-        state.update(_lock=None, _lm=None, _finder=None, _scorer=None)
+        state.update(_lock=None, _resources=None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -82,20 +101,32 @@ class Repairer:
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"<Repairer {len(self.lexicon)} lexicon entries, model={'loaded' if self._lm else 'not loaded'}>"
+        return f"<Repairer {len(self.lexicon)} lexicon entries, model={'loaded' if self.loaded else 'not loaded'}>"
 
     # -- resources ---------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        """Whether the model and scanners are loaded (they load on first use)."""
+        return self._resources is not None
+
+    @property
+    def resources(self) -> Resources:
+        """The loaded model, segmenter, candidate finder and scorer (loading them if needed)."""
+        return self.load()._resources  # type: ignore[return-value]
+
     def load(self) -> "Repairer":
         """Load the model and build the scanners now (otherwise done on first use)."""
-        if self._scorer is None:
+        if self._resources is None:
             with self._lock:
-                if self._scorer is None:
+                if self._resources is None:
                     lm = LanguageModel(self._model_path, self._vocab_path)
                     if self.config.thesaurus:
                         self._add_thesaurus(lm)
-                    self._finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.config.single_char_forms)
-                    self._lm = lm
-                    self._scorer = SiteScorer(lm, Segmenter(lm.unigram, lm.unk_logprob), window=self.config.window)
+                    finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.tuning,
+                                                        self.config.single_char_forms)
+                    segmenter = Segmenter(lm.unigram, lm.unk_logprob)
+                    scorer = SiteScorer(lm, segmenter, self.tuning.unigram_discount)
+                    self._resources = Resources(lm, segmenter, finder, scorer)
         return self
 
     def _add_thesaurus(self, lm: LanguageModel) -> None:
@@ -104,80 +135,97 @@ class Repairer:
 
         known = set(self.lexicon.spun_forms()) | self.lexicon.whitelist
         pairs = ((s, o) for s, o in thesaurus.restoration_pairs(lm.logprob) if s not in known)
-        self.lexicon.update(Lexicon.from_pairs(pairs, name=thesaurus.THESAURUS_SOURCE, weight=1.0))
+        self.lexicon.update(Lexicon.from_pairs(pairs, name=THESAURUS_SOURCE, weight=1.0))
 
     # -- public API --------------------------------------------------------------------
     def repair(self, text: str, **options: Any) -> RepairResult:
-        """The most likely original of *text*, with every edit and the spin score."""
-        edits, found = self._run(text, self.config.merged(**options), repair=True)
+        """The most likely original of *text*, with every edit, the spin score and the
+        :class:`Detection` it computed on the way (``result.detection``)."""
+        config = self._call_config(options)
+        view = normalise.normalise(text)
+        blocks = [self._analyse(view, start, end, config, rescore=True) for start, end in _blocks(view.text, config.block_chars)]
+        edits = [self._edit(view, d, config) for b in blocks for d in self._decide(b, config)]
+        if config.remove_chrome:
+            edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
+        found = self._detection(view, blocks)
         if not edits:
             return RepairResult(text, (), found.score, found)
         return RepairResult(apply_edits(text, edits), tuple(edits), found.score, found)
 
     def detect(self, text: str, **options: Any) -> Detection:
-        """How likely *text* was spun: a score in [0, 1] and the evidence behind it."""
-        return self._run(text, self.config.merged(**options), repair=False)[1]
-
-    def _run(self, text: str, config: RepairConfig, repair: bool) -> tuple[list[Edit], Detection]:
+        """How likely *text* was spun: a score in [0, 1] and the evidence behind it (no
+        decisions are made: cheaper than :meth:`repair`, whose result carries the same)."""
+        config = self._call_config(options)
         view = normalise.normalise(text)
-        edits: list[Edit] = []
-        evidence: list[Evidence] = []
-        scores: list[tuple[float, int]] = []
-        fluencies: list[tuple[float, int]] = []
-        llr = 0.0
-        for start, end in _blocks(view.text, config.block_chars):
-            sites, doc = self._analyse(view, start, end, config, rescore=repair)
-            scores.append((doc.spin_score, end - start))
-            if doc.fluency is not None:
-                fluencies.append((doc.fluency, end - start))
-            llr += doc.llr
-            evidence.extend(_evidence(sites, doc))
-            if repair:
-                edits.extend(self._edit(view, d, config) for d in decoder.decide(sites, doc, config))
-        if repair and config.remove_chrome:
-            edits = _with_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
-        evidence.sort(key=_evidence_rank)
-        score = _weighted_mean(scores)
-        flu_mean = _weighted_mean(fluencies) if fluencies else None
-        return edits, Detection(score, score >= 0.5, tuple(evidence), round(llr, 3), flu_mean)
+        blocks = [self._analyse(view, start, end, config, rescore=False) for start, end in _blocks(view.text, config.block_chars)]
+        return self._detection(view, blocks)
+
+    def _call_config(self, options: dict[str, Any]) -> RepairConfig:
+        """This call's options merged into the Repairer's; load-time options cannot change per call."""
+        for name in sorted(LOAD_OPTIONS & options.keys()):
+            if options[name] != getattr(self.config, name):
+                raise TypeError(
+                    f"{name} decides what a Repairer loads and cannot change per call; "
+                    f"use Repairer({name}={options[name]!r})"
+                )
+        return self.config.merged(**options).resolved(self.tuning)
+
+    def _detection(self, view: normalise.View, blocks: list[_Block]) -> Detection:
+        """The document's detection: block scores and fluencies weighted by length."""
+        total = sum(b.chars for b in blocks)
+        score = sum(b.doc.spin_score * b.chars for b in blocks) / total if total else 0.0
+        fluent = [(b.doc.fluency, b.chars) for b in blocks if b.doc.fluency is not None]
+        flu_chars = sum(n for _, n in fluent)
+        fluency = sum(f * n for f, n in fluent) / flu_chars if flu_chars else None
+        found = [e for b in blocks for e in detection.evidence(b.sites)]
+        found.sort(key=detection.evidence_rank)
+        llr = round(sum(b.doc.llr for b in blocks), 3)
+        return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
 
     # -- stages ------------------------------------------------------------------------
-    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig, rescore: bool = True):
+    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig, rescore: bool) -> _Block:
         """Sites with their scores, and the document model, for ``view.text[start:end]``;
         *rescore*: the second pass over restored context (only decisions need it)."""
-        self.load()
-        assert self._finder is not None and self._scorer is not None
+        res, tuning = self.resources, self.tuning
+        window = config.window or tuning.window
         text = view.text
         clauses = view.clauses(start, end)
-        sites = self._finder.scan(text, clauses, start, end)
+        scan = res.finder.scan(text, clauses, start, end, char_swaps=config.char_swaps)
         if config.deletions:
-            sites.sites += candidates.stuffing_sites(
-                text, clauses, self.stuffing_keywords, self._finder.original_sources, self._finder.spun_forms
-            )
-        clause_starts = [c.start for c in clauses]
-        placed = [(_clause_of(text, clauses, clause_starts, site), site) for site in sites.sites]
+            scan.sites += candidates.stuffing_sites(text, clauses, self.stuffing_keywords, res.finder.original_sources,
+                                                    res.finder.spun_forms, tuning.stuffing_min_repeats)
+        index = normalise.ClauseIndex(text, clauses)
+        placed = [(index.around(site.start, site.end), site) for site in scan.sites]
         context = Context(text)
         for clause, site in placed:
-            self._scorer.score_site(clause, site, context)
-        scored = [site for _, site in placed]
-        doc = decoder.model_document(scored, sites.opportunities, config, sites.standing)
-        # past the clip the known forms settle the score; fluency would cost a full segmentation
-        if doc.llr < detection.LLR_CLIP[1]:
-            doc.fluency = detection.fluency(clauses, self._scorer.segmenter, self._lm)
-        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency)
+            res.scorer.score_site(clause, site, context, window)
+        sites = [site for _, site in placed]
+        doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
+        if detection.needs_fluency(doc.llr, tuning):
+            doc.fluency = detection.fluency(clauses, res.segmenter, res.lm, tuning.fluency_sample_chars)
+        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning)
+        doc.detected = doc.spin_score >= tuning.spun_threshold
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
-            # judge every site again with its neighbours restored, then fit the document's
-            # parameters again on those surer scores (its verdict stays that of the first pass)
-            changes = [(d.site.start, d.site.end, d.option.text) for d in decoder.decide(scored, doc, config) if d.option]
+            # judge every site again with its neighbours restored (the restorations the
+            # tuned thresholds accept, whatever the user's output filters), then fit the
+            # document's parameters again on those surer scores (its verdict stays)
+            chosen = decoder.decide(sites, doc, tuning, min_confidence=tuning.context_min_confidence,
+                                    min_choice_ratio=tuning.min_choice_ratio)
+            changes = [(d.site.start, d.site.end, d.option.text) for d in chosen if d.option]
             context = Context(text, changes)
             ends = [e for _, e, _ in changes]  # sorted: the changes are disjoint
             for clause, site in placed:
-                k = bisect.bisect_right(ends, site.start - config.window)  # first change ending near or after
-                if k < len(changes) and changes[k][0] < site.end + config.window:
-                    self._scorer.score_site(clause, site, context)
+                k = bisect.bisect_right(ends, site.start - window)  # first change ending near or after
+                if k < len(changes) and changes[k][0] < site.end + window:
+                    res.scorer.score_site(clause, site, context, window)
             if changes:
-                decoder.refit(scored, doc, sites.opportunities, config)
-        return scored, doc
+                decoder.refit(sites, doc, scan.opportunities, tuning)
+        return _Block(sites, doc, end - start)
+
+    def _decide(self, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
+        ratio = config.min_choice_ratio if config.min_choice_ratio is not None else self.tuning.min_choice_ratio
+        return decoder.decide(block.sites, block.doc, self.tuning, min_confidence=config.min_confidence,
+                              min_choice_ratio=ratio)
 
     def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option
@@ -200,34 +248,6 @@ class Repairer:
         )
 
 
-def _clause_of(text: str, clauses: list[normalise.Clause], starts: list[int], site: Site) -> normalise.Clause:
-    """The clause (run of Han characters) a site lies in. A lexicon form with other
-    characters in it (*** for a censored word, a spam link a dictionary inserts) gets one
-    spanning the clauses it touches."""
-    k = bisect.bisect_right(starts, site.start) - 1
-    if k >= 0 and site.end <= clauses[k].end:
-        return clauses[k]
-    lo = clauses[k].start if k >= 0 and clauses[k].end > site.start else site.start
-    k = bisect.bisect_right(starts, site.end - 1) - 1
-    hi = clauses[k].end if k >= 0 and clauses[k].end >= site.end else site.end
-    return normalise.Clause(lo, text[lo:hi])
-
-
-def _with_chrome(edits: list[Edit], chrome_edits: list[Edit]) -> list[Edit]:
-    """*edits* plus the page-furniture removals; a removal wins over edits inside it."""
-    if not chrome_edits:
-        return edits
-    spans = [(c.start, c.end) for c in chrome_edits]
-    starts = [s for s, _ in spans]
-
-    def inside_chrome(e: Edit) -> bool:
-        k = bisect.bisect_right(starts, e.start) - 1
-        return any(s < e.end and e.start < t for s, t in spans[max(k, 0) : k + 2])
-
-    kept = [e for e in edits if not inside_chrome(e)]
-    return sorted(kept + chrome_edits, key=lambda e: (e.start, e.end))
-
-
 def _load_any(path: str | os.PathLike[str]) -> Lexicon:
     """A lexicon path: zhrepair TSV (spun first), or another spinner format, sniffed.
 
@@ -235,7 +255,10 @@ def _load_any(path: str | os.PathLike[str]) -> Lexicon:
     ``original<TAB>spun`` file needs ``load_lexicon(path, format="tab",
     direction="original-first")``.
     """
+    from pathlib import Path
+
     from . import importers
+    from .lexicon import load_lexicon
 
     text, _ = importers.decode_bytes(Path(path).read_bytes()[:50_000], "auto")
     fmt = importers.sniff_format(text)
@@ -257,32 +280,3 @@ def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:
         start = end
     if n == 0:
         yield 0, 0
-
-
-def _weighted_mean(scores: list[tuple[float, int]]) -> float:
-    total = sum(w for _, w in scores)
-    if not total:
-        return 0.0
-    return sum(s * w for s, w in scores) / total
-
-
-def _evidence(sites: list[Site], doc: decoder.DocumentModel, limit: int = 30) -> list[Evidence]:
-    """The spun forms that best show spinning, one per form: rare forms first, then large model gains."""
-    by_form: dict[tuple[str, str], Evidence] = {}
-    for site in sites:
-        best = max(site.options, key=lambda o: o.delta, default=None)
-        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > 1.0):
-            continue
-        key = (site.spun, best.text)
-        old = by_form.get(key)
-        reason = STRONG_REASON if site.strong else "language model prefers the original"
-        if old is None:
-            by_form[key] = Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason)
-        else:
-            by_form[key] = replace(old, weight=max(old.weight, round(best.delta, 2)), count=old.count + 1)
-    out = sorted(by_form.values(), key=_evidence_rank)
-    return out[:limit]
-
-
-def _evidence_rank(e: Evidence) -> tuple[bool, float]:
-    return (e.reason != STRONG_REASON, -e.weight)

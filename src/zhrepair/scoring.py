@@ -19,8 +19,6 @@ from .results import EditKind
 from .segment import Segmenter
 from .sites import Site
 
-UNIGRAM_DISCOUNT = 0.3  # tuned on TUNE articles (sample spinner): F1 0.941 -> 0.943, clean spin scores lower
-
 
 class Context:
     """The working text with some replacements applied, addressed in original offsets.
@@ -86,10 +84,10 @@ class Context:
 class SiteScorer:
     """Language-model scores of sites' options (segmentations and scores are cached)."""
 
-    def __init__(self, lm: LanguageModel, segmenter: Segmenter, window: int = 4) -> None:
+    def __init__(self, lm: LanguageModel, segmenter: Segmenter, unigram_discount: float) -> None:
         self.lm = lm
         self.segmenter = segmenter
-        self.window = window
+        self.unigram_discount = unigram_discount
         self._score = lru_cache(maxsize=500_000)(self._score_uncached)
 
     def _score_uncached(self, text: str, bos: bool, eos: bool) -> float:
@@ -98,9 +96,10 @@ class SiteScorer:
             return 0.0
         return self.lm.score(words, bos=bos, eos=eos)
 
-    def score_site(self, clause: Clause, site: Site, context: Context) -> None:
-        """Fill ``delta`` of each option of *site*, which lies inside *clause*."""
-        w = self.window
+    def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
+        """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*
+        characters of context on each side."""
+        w = window
         left = context.left(site.start, clause.start, w + 1)
         right = context.right(site.end, clause.end, w + 1)
         bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
@@ -111,7 +110,7 @@ class SiteScorer:
             if option.text and option.kind is not EditKind.DELETION:
                 # the decoder's per-document rates already say how often a form is spun;
                 # take part of the words' own frequency out so it is not counted twice
-                option.delta -= UNIGRAM_DISCOUNT * (self._score(option.text, False, False) - self._score(site.spun, False, False))
+                option.delta -= self.unigram_discount * (self._score(option.text, False, False) - self._score(site.spun, False, False))
             if option.kind is EditKind.DELETION:
                 # a shorter text always scores higher: compare with the word's own unigram
                 # cost, so only a word that fits its context worse than chance goes

@@ -1,0 +1,114 @@
+"""Every tuned constant of the pipeline, in one place, with its meaning and origin.
+
+:class:`Tuning` is a frozen dataclass; :data:`TUNED` is the instance the pipeline uses
+unless a :class:`~zhrepair.Repairer` is given another (``Repairer(tuning=...)``, what
+``benchmarks/tune.py`` does while searching). Each field's metadata says what the number
+means and where it comes from:
+
+* ``fitted`` — reproduced by ``python -m benchmarks.tune`` from TUNE articles only (a
+  logistic regression for the detector, a coordinate search for the decoder's numbers;
+  the script prints the TUNE figures it optimised);
+* ``chosen`` — set by reasoning, not searched (a structural choice, a unit, a cap); the
+  metadata says why.
+
+TEST articles never decide a value here (see ``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _c(value: Any, meaning: str, origin: str) -> Any:
+    return field(default=value, metadata={"meaning": meaning, "origin": origin})
+
+
+FITTED_SEARCH = "fitted: benchmarks.tune coordinate search on TUNE articles"
+FITTED_LOGISTIC = "fitted: benchmarks.tune logistic regression on TUNE articles"
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The pipeline's constants; see the module docstring and each field's metadata."""
+
+    # -- candidates (candidates.py) ---------------------------------------------------
+    rare_logprob: float = _c(
+        -6.0, "a spun form at or below this unigram log10 probability, whose original is above it, is 'rare in "
+        "clean text' (strong evidence)", "chosen: about 1 in a million words; the model's <unk> is -6.9")
+    char_gain: float = _c(
+        0.3, "a char-swap restoration must be at least this much more probable (log10 unigram) than the span",
+        FITTED_SEARCH)
+    common_logprob: float = _c(
+        -6.0, "a char-swap restoration must be a word at least this common (log10 unigram)",
+        "chosen: the same frequency line as rare_logprob")
+    stuffing_min_repeats: int = _c(
+        2, "an original form counts as stuffed keyword only if it stands before punctuation this often",
+        "chosen: one occurrence is no pattern")
+
+    # -- scoring (scoring.py) ------------------------------------------------------------
+    unigram_discount: float = _c(
+        0.3, "share of the words' own unigram log ratio taken out of an option's LM gain (the decoder's rates "
+        "already count how often a form is spun)", FITTED_SEARCH)
+    window: int = _c(3, "characters of context on each side of a site when scoring it (RepairConfig.window default)",
+                     FITTED_SEARCH)
+
+    # -- decoder (decoder.py) -----------------------------------------------------------
+    lm_weight: float = _c(1.0, "scale of the language model's log10 gains in the channel", "chosen: the unit scale")
+    spin_prior: float = _c(0.1, "prior spin rate of a dictionary in a document before any evidence", FITTED_SEARCH)
+    clean_rate: float = _c(0.002, "spin rate of the 'clean document' hypothesis",
+                           "chosen: small but not zero (1 in 500), so clean documents keep near-zero restoration odds")
+    em_iterations: int = _c(4, "EM iterations when fitting a document's rates",
+                            "chosen: a few iterations from the prior; not searched")
+    prior_strength: float = _c(2.0, "pseudo-counts behind the prior rate", FITTED_SEARCH)
+    form_strength: float = _c(3.0, "pseudo-counts tying a spun form's rate to its dictionary's", FITTED_SEARCH)
+    form_llr_cap: float = _c(2.0, "most log10 evidence, either way, that one word form gives the likelihood ratio",
+                             FITTED_SEARCH)
+    choice_strength: float = _c(1.0, "pseudo-counts behind the lexicon's choice among a spun form's originals",
+                                FITTED_SEARCH)
+    min_spun_rate: float = _c(
+        0.15, "a document counts as spun only if a dictionary's fitted rate reaches this",
+        "chosen between the rates clean TUNE articles fit (0.03-0.07 with all eight public dictionaries) and "
+        "spun ones (0.24 and up)")
+    evidence_scale: float = _c(0.5, "slope of the lexicon-evidence logistic over the log10 likelihood ratio",
+                               "chosen: with evidence_offset, probability 0.5 at a log10 ratio of about 2.6")
+    evidence_offset: float = _c(-3.0, "intercept of the lexicon-evidence logistic", "chosen: see evidence_scale")
+    clean_threshold: float = _c(0.5, "lexicon evidence below this judges a document clean", FITTED_SEARCH)
+    overwhelming_margin: float = _c(
+        4.0, "log10 gain a lone site needs to be changed in a document the lexicons do not call spun",
+        FITTED_SEARCH)
+    context_min_confidence: float = _c(
+        0.5, "posterior at which a restoration becomes context for the second scoring pass (independent of the "
+        "user's min_confidence, which only filters output)", "chosen: more likely than not")
+    min_choice_ratio: float = _c(
+        1.5, "a lone site with several originals is changed only when the best is this many times the runner-up "
+        "(RepairConfig.min_choice_ratio default)", FITTED_SEARCH)
+
+    # -- detection (detection.py) -------------------------------------------------------
+    llr_weight: float = _c(0.578, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
+    fluency_weight: float = _c(7.626, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
+    fluency_centre: float = _c(-3.0, "detector: fluency (log10 per character) the weight is centred on",
+                               "chosen: between clean news (about -2.8) and spun text (about -3.2)")
+    detector_bias: float = _c(-0.820, "detector: intercept", FITTED_LOGISTIC)
+    llr_clip: float = _c(20.0, "the detector clips the likelihood ratio to +-this; past it fluency is not computed",
+                         "chosen: the logistic is saturated there (0.578 * 20 = 11.6)")
+    fluency_sample_chars: int = _c(1200, "fluency is measured on at most this many characters, spread over the text",
+                                   "chosen: a cost cap (fluency needs a full segmentation)")
+    spun_threshold: float = _c(0.5, "Detection.is_spun when the score reaches this; thesaurus guesses need it",
+                               "chosen: the score is a calibrated probability")
+
+    def with_values(self, **values: Any) -> "Tuning":
+        """A copy with *values* replaced; unknown names raise ``TypeError``."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise TypeError(f"unknown tuning constant(s): {', '.join(unknown)}")
+        return replace(self, **values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str, str]]:
+        """``(name, default, meaning, origin)`` of every constant."""
+        return [(f.name, f.default, f.metadata["meaning"], f.metadata["origin"]) for f in fields(cls)]
+
+
+TUNED = Tuning()
