@@ -31,10 +31,13 @@ resolved by their summed log odds.
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
+
+import numpy as np
 
 from .results import EditKind
 from .sites import GENERAL_SOURCES, Option, Site
@@ -76,117 +79,169 @@ class DocumentModel:
     fluency: float | None = None
     # the sites as last fitted (each with its share of choice_mass): decide() reuses them
     # when given the same list, so sites scored again must be fitted again (refit)
-    fitted: tuple[list[Site], list["_Prepared"]] | None = field(default=None, repr=False)
+    fitted: tuple[list[Site], "_Prepared"] | None = field(default=None, repr=False)
 
 
 class _Prepared:
-    """A site's constant parts, computed once: the EM loop only multiplies rates in."""
+    """The document's sites as flat arrays, built once: the EM loop is a few array operations.
 
-    __slots__ = ("site", "sources", "form_keys", "prior", "keep_sources", "deletion", "general", "choice_keys", "own",
-                 "choice_strength")
+    Options are numbered in site order (a site's options are contiguous); each has its
+    site, its prior (``choice * 10 ** (lm_weight * delta)``), its rate key (source and
+    spun form, or source and char rule), its source and, where the site's options name
+    different originals, its (spun, original) choice key.
+    """
 
-    def __init__(self, site: Site, lm_weight: float, choice_strength: float) -> None:
-        self.site = site
-        self.sources = [o.source for o in site.options]
-        self.form_keys = [(o.source, o.rule or site.spun) for o in site.options]
-        self.prior = [o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for o in site.options]
-        self.keep_sources = tuple(site.keep_sources)
-        self.deletion = any(o.kind is EditKind.DELETION for o in site.options)
-        self.general = all(src in GENERAL_SOURCES for src in self.sources)
-        texts = {o.text for o in site.options}
-        self.choice_keys = [(site.spun, o.text) for o in site.options] if len(texts) > 1 else None
-        self.own: list[float] | None = None  # this site's share of choice_mass
-        self.choice_strength = choice_strength
+    def __init__(self, sites: list[Site], tuning: Tuning) -> None:
+        self.sites = sites
+        self.choice_strength = tuning.choice_strength
+        sources: dict[str, int] = {}
+        forms: dict[tuple[str, str], int] = {}
+        choices: dict[tuple[str, str], int] = {}
+        opt_site: list[int] = []
+        opt_form: list[int] = []
+        opt_choice: list[int] = []
+        ks_site: list[int] = []
+        ks_src: list[int] = []
+        form_count: Counter = Counter()
+        self.deletion = np.zeros(len(sites), dtype=bool)
+        self.general = np.zeros(len(sites), dtype=bool)
+        self.lm_weight = tuning.lm_weight
+        for i, site in enumerate(sites):
+            options = site.options
+            multi = len({o.text for o in options}) > 1
+            keys = set()
+            for o in options:
+                key = (o.source, o.rule or site.spun)
+                f = forms.setdefault(key, len(forms))
+                sources.setdefault(o.source, len(sources))
+                keys.add(f)
+                opt_site.append(i)
+                opt_form.append(f)
+                opt_choice.append(choices.setdefault((site.spun, o.text), len(choices)) if multi else -1)
+            form_count.update(keys)
+            for src in site.keep_sources:
+                ks_site.append(i)
+                ks_src.append(sources.setdefault(src, len(sources)))
+            self.deletion[i] = any(o.kind is EditKind.DELETION for o in options)
+            self.general[i] = all(o.source in GENERAL_SOURCES for o in options)
+        self.sources, self.forms, self.choices = list(sources), list(forms), list(choices)
+        self.n_sites = len(sites)
+        self.opt_site = np.array(opt_site, dtype=np.intp)
+        self.opt_prior = self._priors()
+        self.opt_form = np.array(opt_form, dtype=np.intp)
+        self.opt_src = np.array([sources[self.forms[f][0]] for f in opt_form], dtype=np.intp)
+        self.form_src = np.array([sources[k[0]] for k in self.forms], dtype=np.intp)
+        self.opt_choice = np.array(opt_choice, dtype=np.intp)
+        self.choice_opts = np.flatnonzero(self.opt_choice >= 0)
+        self.ks_site = np.array(ks_site, dtype=np.intp)
+        self.ks_src = np.array(ks_src, dtype=np.intp)
+        self.form_count = np.array([form_count[f] for f in range(len(self.forms))], dtype=float)
+        self.site_count = np.bincount(self.form_src, weights=self.form_count, minlength=len(self.sources))
+        has_options = np.bincount(self.opt_site, minlength=self.n_sites) > 0
+        self.with_options = np.flatnonzero(has_options)
+        self.first_option = np.searchsorted(self.opt_site, self.with_options)
+        self.site_first = np.searchsorted(self.opt_site, np.arange(self.n_sites)).tolist()
+        # each choice option's site and how many options that site has (for the adaptation)
+        n_opts = np.bincount(self.opt_site, minlength=self.n_sites).astype(float)
+        self.choice_n = n_opts[self.opt_site[self.choice_opts]]
+        self.own = np.zeros(len(self.choice_opts))  # each choice option's share of the mass, last fit
 
-    def _adaptation(self, mass: dict[tuple[str, str], float]) -> list[float]:
+    def _priors(self) -> np.ndarray:
+        lm_weight = self.lm_weight
+        return np.array([o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for site in self.sites for o in site.options],
+                        dtype=float)
+
+    def rescored(self) -> "_Prepared":
+        """The same sites after their options were scored again: new priors, no shares yet."""
+        new = copy.copy(self)
+        new.opt_prior = self._priors()
+        new.own = np.zeros(len(self.choice_opts))
+        return new
+
+    # -- parameters as arrays --------------------------------------------------------
+    def arrays(self, p: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+        """*p* as arrays over this document's sources, forms and choice keys."""
+        site_rate = np.array([p.site_rate.get(s, 0.0) for s in self.sources])
+        form_rate = np.array([p.form_rate.get(k, np.nan) for k in self.forms])
+        spin_rate = np.array([p.spin_rate.get(s, 0.0) for s in self.sources])
+        mass = np.array([p.choice_mass.get(k, 0.0) for k in self.choices]) if p.choice_mass else None
+        return site_rate, form_rate, spin_rate, mass
+
+    def weights(self, site_rate: np.ndarray, form_rate: np.ndarray, spin_rate: np.ndarray,
+                mass: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """``keep`` per site and the weight of every option (see the module docstring)."""
+        rate = form_rate[self.opt_form]
+        missing = np.isnan(rate)
+        if missing.any():
+            rate = np.where(missing, site_rate[self.opt_src], rate)
+        keep = np.ones(self.n_sites)
+        if len(self.with_options):
+            keep[self.with_options] = 1.0 - np.maximum.reduceat(rate, self.first_option)
+        weights = rate * self.opt_prior
+        if mass is not None and len(self.choice_opts):
+            weights[self.choice_opts] *= self._adaptation(mass)
+        if len(self.ks_site):
+            top = np.zeros(self.n_sites)
+            np.maximum.at(top, self.ks_site, spin_rate[self.ks_src])
+            keep *= 1.0 - top
+        return np.maximum(keep, 1e-12), weights
+
+    def _adaptation(self, mass: np.ndarray) -> np.ndarray:
         """How much more often than the lexicon's choice the rest of the document restored
-        this spun form to each original (this site's own share left out)."""
-        keys = self.choice_keys or []
-        own = self.own or [0.0] * len(keys)
-        rest = [max(mass.get(k, 0.0) - c, 0.0) for k, c in zip(keys, own)]
-        n, strength = len(rest), self.choice_strength
-        total = sum(rest) + strength
-        return [(r + strength / n) / total * n for r in rest]
+        each choice option's spun form to its original (the site's own share left out)."""
+        rest = np.maximum(mass[self.opt_choice[self.choice_opts]] - self.own, 0.0)
+        sites = self.opt_site[self.choice_opts]
+        total = np.bincount(sites, weights=rest, minlength=self.n_sites)[sites] + self.choice_strength
+        n = self.choice_n
+        return (rest + self.choice_strength / n) / total * n
 
-    def weights(self, p: Parameters) -> tuple[float, list[float]]:
-        form_rate, site_rate = p.form_rate, p.site_rate
-        if len(self.form_keys) == 1:  # the common case, spelled out for speed
-            key = self.form_keys[0]
-            rate = form_rate.get(key)
-            if rate is None:
-                rate = site_rate.get(key[0], 0.0)
-            keep = 1.0 - rate
-            weights = [rate * self.prior[0]]
-        else:
-            rates = [form_rate.get(k, site_rate.get(k[0], 0.0)) for k in self.form_keys]
-            keep = 1.0 - max(rates, default=0.0)
-            weights = [r * f for r, f in zip(rates, self.prior)]
-            if self.choice_keys and p.choice_mass:
-                weights = [w * a for w, a in zip(weights, self._adaptation(p.choice_mass))]
-        if self.keep_sources:
-            keep *= 1.0 - max(p.spin_rate.get(s, 0.0) for s in self.keep_sources)
-        return max(keep, 1e-12), weights
+    def totals(self, keep: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Per site, keep plus the weights of its options."""
+        return keep + np.bincount(self.opt_site, weights=weights, minlength=self.n_sites)
 
 
-def _prepare(sites: list[Site], tuning: Tuning) -> list[_Prepared]:
-    return [_Prepared(s, tuning.lm_weight, tuning.choice_strength) for s in sites]
+def _prepare(sites: list[Site], tuning: Tuning) -> _Prepared:
+    return _Prepared(sites, tuning)
 
 
-def fit(prepared: list[_Prepared], opportunities: Counter, tuning: Tuning) -> Parameters:
+def fit(prepared: _Prepared, opportunities: Counter, tuning: Tuning) -> Parameters:
     """EM estimate of the document's parameters."""
-    sources = {src for ps in prepared for src in ps.sources} | {src for ps in prepared for src in ps.keep_sources}
+    ps = prepared
     prior, prior_strength, form_strength = tuning.spin_prior, tuning.prior_strength, tuning.form_strength
-    p = Parameters({s: prior for s in sources}, {}, {s: prior for s in sources})
-    site_count: dict[str, float] = defaultdict(float)
-    form_count: dict[tuple[str, str], float] = defaultdict(float)
-    for ps in prepared:
-        for key in set(ps.form_keys):
-            site_count[key[0]] += 1.0
-            form_count[key] += 1.0
+    n_src = len(ps.sources)
+    opp_src = np.array([float(opportunities.get(s, 0)) for s in ps.sources])
+    opp_form = np.array([float(opportunities.get(k, 0)) for k in ps.forms])
+    site_rate = np.full(n_src, prior)
+    spin_rate = np.full(n_src, prior)
+    form_rate = np.full(len(ps.forms), np.nan)
+    mass: np.ndarray | None = None
     for _ in range(tuning.em_iterations):
-        restored: dict[str, float] = defaultdict(float)
-        form_restored: dict[tuple[str, str], float] = defaultdict(float)
-        kept_original: dict[str, float] = defaultdict(float)
-        choice_mass: dict[tuple[str, str], float] = defaultdict(float)
-        for ps in prepared:
-            keep, weights = ps.weights(p)
-            total = keep + sum(weights)
-            if ps.choice_keys:
-                ps.own = [w / total for w in weights]
-                for k, c in zip(ps.choice_keys, ps.own):
-                    choice_mass[k] += c
-            for src, fkey, w in zip(ps.sources, ps.form_keys, weights):
-                q = w / total
-                restored[src] += q
-                form_restored[fkey] += q
-            if ps.keep_sources:
-                for src in ps.keep_sources:
-                    kept_original[src] += keep / total
+        keep, weights = ps.weights(site_rate, form_rate, spin_rate, mass)
+        total = ps.totals(keep, weights)
+        q = weights / total[ps.opt_site]
+        if len(ps.choice_opts):
+            ps.own = q[ps.choice_opts]
+            mass = np.bincount(ps.opt_choice[ps.choice_opts], weights=ps.own, minlength=len(ps.choices))
+        restored = np.bincount(ps.opt_src, weights=q, minlength=n_src)
+        form_restored = np.bincount(ps.opt_form, weights=q, minlength=len(ps.forms))
+        kept_original = np.bincount(ps.ks_src, weights=(keep / total)[ps.ks_site], minlength=n_src)
         # original forms left standing count as places the spinner passed by
-        site_rate = {
-            s: (restored[s] + prior_strength * prior) / (site_count[s] + opportunities.get(s, 0) + prior_strength)
-            for s in sources
-            if isinstance(s, str)
-        }
+        site_rate = (restored + prior_strength * prior) / (ps.site_count + opp_src + prior_strength)
         # each spun form's own rate, shrunk towards its source's and never above it: a
         # form restored nowhere else in the document is weak evidence
-        form_rate = {
-            key: min(
-                site_rate[key[0]],
-                (form_restored[key] + form_strength * site_rate[key[0]]) / (n + opportunities.get(key, 0) + form_strength),
-            )
-            for key, n in form_count.items()
-        }
-        spin_rate = {
-            s: (restored[s] + prior_strength * prior)
-            / (restored[s] + kept_original[s] + opportunities.get(s, 0) + prior_strength)
-            for s in sources
-        }
-        p = Parameters(site_rate, form_rate, spin_rate, dict(choice_mass))
-    return p
+        form_site = site_rate[ps.form_src]
+        form_rate = np.minimum(form_site, (form_restored + form_strength * form_site)
+                               / (ps.form_count + opp_form + form_strength))
+        spin_rate = (restored + prior_strength * prior) / (restored + kept_original + opp_src + prior_strength)
+    return Parameters(
+        dict(zip(ps.sources, site_rate.tolist())),
+        {} if np.isnan(form_rate).any() else dict(zip(ps.forms, form_rate.tolist())),
+        dict(zip(ps.sources, spin_rate.tolist())),
+        dict(zip(ps.choices, mass.tolist())) if mass is not None else {},
+    )
 
 
-def likelihood_ratio(prepared: list[_Prepared], opportunities: Counter, standing: Counter,
+def likelihood_ratio(prepared: _Prepared, opportunities: Counter, standing: Counter,
                      p: Parameters, q: Parameters, cap: float) -> float:
     """log10 P(text | p) / P(text | q), each word form's share clipped to ±*cap*.
 
@@ -194,13 +249,15 @@ def likelihood_ratio(prepared: list[_Prepared], opportunities: Counter, standing
     繁荣 ten times) is weak evidence however often it occurs — and so is one original
     form left standing many times, the other way.
     """
+    ps = prepared
     per_form: dict[object, float] = defaultdict(float)
-    for ps in prepared:
-        if ps.deletion or ps.general:
-            continue  # stuffing and guesses are judged on their own, not evidence of spinning
-        keep_p, weights_p = ps.weights(p)
-        keep_q, weights_q = ps.weights(q)
-        per_form[ps.site.spun] += math.log10(keep_p + sum(weights_p)) - math.log10(keep_q + sum(weights_q))
+    counted = ~(ps.deletion | ps.general)  # stuffing and guesses are judged on their own
+    if counted.any():
+        keep_p, w_p = ps.weights(*ps.arrays(p))
+        keep_q, w_q = ps.weights(*ps.arrays(q))
+        diff = np.log10(ps.totals(keep_p, w_p)) - np.log10(ps.totals(keep_q, w_q))
+        for i in np.flatnonzero(counted).tolist():
+            per_form[ps.sites[i].spun] += float(diff[i])
     for (source, original), n in standing.items():  # original forms of the lexicons left alone
         per_form[("=", original)] += n * (_log_unspun(p, source) - _log_unspun(q, source))
     for key, n in opportunities.items():
@@ -242,7 +299,8 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
 def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, tuning: Tuning) -> None:
     """Fit *doc*'s parameters again once its sites were scored in a restored context, where
     their scores are surer; its likelihood ratio and verdict stay those of the first fit."""
-    prepared = _prepare(sites, tuning)
+    fitted = doc.fitted
+    prepared = fitted[1].rescored() if fitted is not None and fitted[0] is sites else _prepare(sites, tuning)
     doc.params = fit(prepared, opportunities, tuning)
     doc.fitted = (sites, prepared)
 
@@ -253,26 +311,29 @@ def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confide
     set of them, then the output filters — a posterior below *min_confidence*, an isolated
     site whose best original is not *min_choice_ratio* times the runner-up. The filters
     only remove changes, so raising either never adds or alters one."""
-    params = _applicable(doc, tuning.clean_rate)
-    decisions: list[SiteDecision] = []
     fitted = doc.fitted
-    prepared = fitted[1] if fitted is not None and fitted[0] is sites else _prepare(sites, tuning)
+    ps = fitted[1] if fitted is not None and fitted[0] is sites else _prepare(sites, tuning)
+    keep, weights = ps.weights(*ps.arrays(_applicable(doc, tuning.clean_rate)))
+    total = ps.totals(keep, weights)
+    best = np.zeros(ps.n_sites)
+    if len(weights):
+        np.maximum.at(best, ps.opt_site, weights)
     margin = tuning.overwhelming_margin
-    for ps in prepared:
-        site = ps.site
-        keep, weights = ps.weights(params)
-        total = keep + sum(weights)
-        ranked: list[tuple[Option | None, float]] = [(None, keep / total)]
-        ranked += [(o, w / total) for o, w in zip(site.options, weights)]
+    decisions: list[SiteDecision] = []
+    for i in np.flatnonzero(best > keep).tolist():  # an option beats keeping the site
+        site = sites[i]
+        lo, t = ps.site_first[i], float(total[i])
+        ranked: list[tuple[Option | None, float]] = [(None, float(keep[i]) / t)]
+        ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
         ranked.sort(key=lambda x: -x[1])
-        best, prob = ranked[0]
-        if best is not None and not doc.is_spun and not (
-            doc.detected and site.strong and best.delta * tuning.lm_weight >= margin
+        option, prob = ranked[0]
+        if option is not None and not doc.is_spun and not (
+            doc.detected and site.strong and option.delta * tuning.lm_weight >= margin
         ):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
-            best = None
-        decisions.append(SiteDecision(site, best, prob, ranked))
+            continue
+        decisions.append(SiteDecision(site, option, prob, ranked))
     confident = [d for d in _resolve_overlaps(decisions) if d.posterior >= min_confidence]
     return _drop_unclear_choices(confident, min_choice_ratio)
 

@@ -8,9 +8,11 @@ so memory stays bounded by the block size.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence, Union
 
@@ -19,7 +21,7 @@ from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, default_char_swaps
 from .lexicon import default_lexicon as shipped_lexicon
-from .results import Alternative, Detection, Edit, RepairResult, apply_edits
+from .results import Alternative, Detection, Edit, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
 from .sites import THESAURUS_SOURCE, Site
@@ -28,6 +30,7 @@ from .tuning import TUNED, Tuning
 log = logging.getLogger(__name__)
 
 LexiconSource = Union[str, "os.PathLike[str]", Lexicon]
+RECENT_DETECTIONS = 16  # detections remembered per Repairer (detect() after repair() of the same text)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class _Block:
     sites: list[Site]
     doc: decoder.DocumentModel
     chars: int
+    evidence: list[Evidence]  # from the first pass, so that repair() and detect() agree
 
 
 class Repairer:
@@ -88,12 +92,13 @@ class Repairer:
         self._model_path, self._vocab_path = model_path, vocab_path
         self._lock = threading.Lock()
         self._resources: Resources | None = None
+        self._recent: OrderedDict[tuple[Any, ...], Detection] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the configuration and lexicons only: a copy sent to a worker process
         (multiprocessing, Spark, Dask, Ray) loads the model there, on first use."""
         state = self.__dict__.copy()
-        state.update(_lock=None, _resources=None)
+        state.update(_lock=None, _resources=None, _recent=OrderedDict())
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -148,6 +153,7 @@ class Repairer:
         if config.remove_chrome:
             edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
         found = self._detection(view, blocks)
+        self._remember(text, config, found)
         if not edits:
             return RepairResult(text, (), found.score, found)
         return RepairResult(apply_edits(text, edits), tuple(edits), found.score, found)
@@ -156,9 +162,23 @@ class Repairer:
         """How likely *text* was spun: a score in [0, 1] and the evidence behind it (no
         decisions are made: cheaper than :meth:`repair`, whose result carries the same)."""
         config = self._call_config(options)
+        key = _detection_key(text, config)
+        with self._lock:
+            found = self._recent.get(key)
+        if found is not None:
+            return found
         view = normalise.normalise(text)
         blocks = [self._analyse(view, start, end, config, rescore=False) for start, end in _blocks(view.text, config.block_chars)]
-        return self._detection(view, blocks)
+        found = self._detection(view, blocks)
+        self._remember(text, config, found)
+        return found
+
+    def _remember(self, text: str, config: RepairConfig, found: Detection) -> None:
+        """Keep the last few detections, so detect() after repair() of the same text is free."""
+        with self._lock:
+            self._recent[_detection_key(text, config)] = found
+            while len(self._recent) > RECENT_DETECTIONS:
+                self._recent.popitem(last=False)
 
     def _call_config(self, options: dict[str, Any]) -> RepairConfig:
         """This call's options merged into the Repairer's; load-time options cannot change per call."""
@@ -177,7 +197,7 @@ class Repairer:
         fluent = [(b.doc.fluency, b.chars) for b in blocks if b.doc.fluency is not None]
         flu_chars = sum(n for _, n in fluent)
         fluency = sum(f * n for f, n in fluent) / flu_chars if flu_chars else None
-        found = [e for b in blocks for e in detection.evidence(b.sites)]
+        found = [e for b in blocks for e in b.evidence]
         found.sort(key=detection.evidence_rank)
         llr = round(sum(b.doc.llr for b in blocks), 3)
         return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
@@ -205,6 +225,7 @@ class Repairer:
             doc.fluency = detection.fluency(clauses, res.segmenter, res.lm, tuning.fluency_sample_chars)
         doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning)
         doc.detected = doc.spin_score >= tuning.spun_threshold
+        found = detection.evidence(sites)
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
             # judge every site again with its neighbours restored (the restorations the
             # tuned thresholds accept, whatever the user's output filters), then fit the
@@ -220,7 +241,7 @@ class Repairer:
                     res.scorer.score_site(clause, site, context, window)
             if changes:
                 decoder.refit(sites, doc, scan.opportunities, tuning)
-        return _Block(sites, doc, end - start)
+        return _Block(sites, doc, end - start, found)
 
     def _decide(self, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
         ratio = config.min_choice_ratio if config.min_choice_ratio is not None else self.tuning.min_choice_ratio
@@ -246,6 +267,12 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
+
+
+def _detection_key(text: str, config: RepairConfig) -> tuple[Any, ...]:
+    """What a detection depends on: the text (by digest) and the options that shape the analysis."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return (digest, config.char_swaps, config.deletions, config.window, config.block_chars)
 
 
 def _load_any(path: str | os.PathLike[str]) -> Lexicon:

@@ -26,21 +26,23 @@ class Segmenter:
         table.update(vocabulary)
         self._table = table
         self._unknown = unknown_logprob
+        self._missing = object()
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
 
     def _cut(self, text: str) -> tuple[str, ...]:
         n = len(text)
         table, unknown = self._table, self._unknown
+        get = table.get
+        missing = self._missing
         best = [0.0] * (n + 1)
         step = [1] * (n + 1)
         for i in range(n - 1, -1, -1):
             top, top_len = unknown + best[i + 1], 1  # an unknown single character
             found = False
             for j in range(i + 1, n + 1):
-                piece = text[i:j]
-                if piece not in table:
+                lp = get(text[i:j], missing)
+                if lp is missing:
                     break
-                lp = table[piece]
                 if lp is not None:
                     v = lp + best[j]
                     if not found or v > top:
