@@ -80,13 +80,17 @@ CHROME_LINE_PATTERNS: tuple[regex.Pattern[str], ...] = (
     regex.compile(rf"{_SEP}(?:(?:{_BUTTON}|{_FONT}){_SEP})+"),
 )
 
-# Lines longer than this are article text, whatever they contain.
+# The numbers below are structural choices, not fitted: chrome is matched by pattern.
+# Lines longer than this are article text, whatever they contain (a long breadcrumb or
+# byline bar is under 100 characters; 160 leaves room).
 _MAX_CHROME_LINE = 160
 
 # A byline at the end of an article: (黄轩), （记者 张三）, (编辑：李四).
-BYLINE = regex.compile(r"[（(][^（）()\n]{1,20}[)）]")
+_BYLINE_INNER = 20  # characters inside the brackets, at most
+BYLINE = regex.compile(rf"[（(][^（）()\n]{{1,{_BYLINE_INNER}}}[)）]")
+_BYLINE_SPAN = _BYLINE_INNER + 2  # the longest byline with its brackets
 
-# What a title looks like: short, no sentence-ending punctuation at its end.
+# What a title looks like: short (4-100 characters), no sentence-ending punctuation at its end.
 _TITLE_MAX, _TITLE_MIN = 100, 4
 _SENTENCE_END = regex.compile(r"[。！？!?；;…]\s*$")
 
@@ -156,14 +160,14 @@ def _repeated_title(lines: list[_Line], match: str) -> Edit | None:
     if body.endswith(title):
         cut = len(body) - len(title)
         head = body[:cut].rstrip(_WS)
-        m = BYLINE.search(head, pos=max(0, len(head) - 22))
+        m = BYLINE.search(head, pos=max(0, len(head) - _BYLINE_SPAN))
         if m and m.end() == len(head):
             start = last.start + len(head)
             return Edit(start, last.end, "", "", 1.0, EditKind.CHROME, "chrome")
         if not head and len(content) >= 3:  # the title alone on the last content line
             prev = content[-2]
             p = match[prev.start : prev.end].rstrip(_WS)
-            m = BYLINE.search(p, pos=max(0, len(p) - 22))
+            m = BYLINE.search(p, pos=max(0, len(p) - _BYLINE_SPAN))
             if m and m.end() == len(p):
                 last.kind = "chrome"
     return None

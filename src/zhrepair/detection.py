@@ -32,7 +32,8 @@ from .tuning import Tuning
 
 STRONG_REASON = "form rare in clean text"
 MODEL_REASON = "language model prefers the original"
-EVIDENCE_LIMIT = 30  # evidence items kept per block
+EVIDENCE_LIMIT = 30  # evidence items kept per block (presentation, not a decision)
+MODEL_EVIDENCE_GAIN = 1.0  # a site is shown as evidence when the model finds its original 10x as likely
 
 
 def needs_fluency(llr: float, tuning: Tuning) -> bool:
@@ -68,7 +69,7 @@ def evidence(sites: Sequence[Site], limit: int = EVIDENCE_LIMIT) -> list[Evidenc
     by_form: dict[tuple[str, str], Evidence] = {}
     for site in sites:
         best = max(site.options, key=lambda o: o.delta, default=None)
-        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > 1.0):
+        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > MODEL_EVIDENCE_GAIN):
             continue
         key = (site.spun, best.text)
         old = by_form.get(key)

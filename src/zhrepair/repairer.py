@@ -139,7 +139,7 @@ class Repairer:
         from . import thesaurus
 
         known = set(self.lexicon.spun_forms()) | self.lexicon.whitelist
-        pairs = ((s, o) for s, o in thesaurus.restoration_pairs(lm.logprob) if s not in known)
+        pairs = ((s, o) for s, o in thesaurus.restoration_pairs(lm.logprob, self.tuning.thesaurus_max_options, self.tuning.thesaurus_min_gain) if s not in known)
         self.lexicon.update(Lexicon.from_pairs(pairs, name=THESAURUS_SOURCE, weight=1.0))
 
     # -- public API --------------------------------------------------------------------

@@ -46,6 +46,11 @@ class Tuning:
         2, "an original form counts as stuffed keyword only if it stands before punctuation this often",
         "chosen: one occurrence is no pattern")
 
+    thesaurus_max_options: int = _c(3, "thesaurus option: at most this many more frequent synonyms per word",
+                                    "chosen: not searched (the option is off by default)")
+    thesaurus_min_gain: float = _c(0.5, "thesaurus option: a synonym must be this much more frequent (log10 unigram)",
+                                   "chosen: not searched (the option is off by default)")
+
     # -- scoring (scoring.py) ------------------------------------------------------------
     unigram_discount: float = _c(
         0.3, "share of the words' own unigram log ratio taken out of an option's LM gain (the decoder's rates "
