@@ -38,9 +38,15 @@ def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
     wanted = set(forms)
     if not wanted:
         return frozenset()
-    if len(wanted) <= 64 and frequencies.cache_info().currsize == 0:
-        # a few words (the shipped lexicon): searching the text beats building the table
-        text = _dictionary_text()
+    if frequencies.cache_info().currsize:
+        table = frequencies()
+        return frozenset(w for w in wanted if w in table)
+    text = _dictionary_text()
+    if len(wanted) <= 64:  # a few words (the shipped lexicon): search the text for each
         return frozenset(w for w in wanted if text.startswith(w + " ") or f"\n{w} " in text)
-    table = frequencies()
-    return frozenset(w for w in wanted if w in table)
+    found = set()  # many (a big public dictionary): one pass over the lines, no table built
+    for line in text.splitlines():
+        word = line[: line.find(" ")]
+        if word in wanted:
+            found.add(word)
+    return frozenset(found)
