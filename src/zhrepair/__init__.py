@@ -1,9 +1,16 @@
 """zhrepair: repair Chinese text garbled by article spinners (伪原创).
 
     >>> import zhrepair
-    >>> result = zhrepair.repair(text)          # RepairResult: .text, .edits, .spin_score
-    >>> zhrepair.detect(text).score              # how likely the text was spun, in [0, 1]
-    >>> r = zhrepair.Repairer(lexicons=["my_pairs.tsv"], min_confidence=0.8)
+    >>> result = zhrepair.repair("党筑引颈与科技改进两翼齐飞。")   # RepairResult
+    >>> result.text
+    '党建引领与科技创新两翼齐飞。'
+    >>> [(e.before, e.after) for e in result.edits]
+    [('党筑', '党建'), ('引颈', '引领'), ('改进', '创新')]
+    >>> result.detection.is_spun, zhrepair.detect("坚持创新驱动发展战略，推动经济高质量发展。").is_spun
+    (True, False)
+    >>> mine = zhrepair.Lexicon.from_pairs([("哄骗", "利用")], name="mine")
+    >>> zhrepair.Repairer(lexicons=[mine], min_confidence=0.8)
+    <Repairer 158 lexicon entries, model=not loaded>
 
 Nothing heavy happens at import: the language model is opened on first use.
 """
