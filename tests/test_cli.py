@@ -30,7 +30,8 @@ def test_repair_file_json(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["text"] == "党建引领与科技创新两翼齐飞。\n"
     assert {e["before"] for e in out["edits"]} == {"党筑", "引颈", "改进"}
-    assert all(set(e) >= {"start", "end", "before", "after", "confidence", "kind", "source", "alternatives"} for e in out["edits"])
+    keys = {"start", "end", "before", "after", "confidence", "kind", "source", "alternatives"}
+    assert all(set(e) >= keys for e in out["edits"])
 
 
 def test_repair_diff_format(tmp_path, capsys):
@@ -82,7 +83,9 @@ def test_user_lexicon_flag(tmp_path, capsys):
     assert capsys.readouterr().out == "利用市场机制，优化配置，利用好各类资源，利用社会资本。"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]]
+)
 def test_help(args):
     p = run(args)
     assert p.returncode == 0 and b"usage:" in p.stdout
