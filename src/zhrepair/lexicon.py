@@ -1,12 +1,16 @@
 """Substitution lexicons: which spun forms stand for which originals.
 
 A lexicon file is UTF-8 TSV, one entry a line: ``spun<TAB>original[<TAB>weight[<TAB>source]]``;
-``#`` starts a comment. An entry ``X<TAB>X`` whitelists ``X``: it is never changed.
+``#`` starts a comment. An entry ``X<TAB>X`` whitelists ``X``: it is never changed; an
+entry ``X<TAB>`` (empty original) deletes ``X``.
 Character-swap rules (a spinner replacing one character inside every word, 关 → 闭) live in
 a separate table of the same format with single characters.
 
 This module holds the one reader (:func:`read_tsv`, :func:`parse_tsv`, :func:`load_tsv`) and
-the one writer (:func:`dump_tsv`) of that format. Files in a spinner's own format (``A→B``,
+the one writer (:func:`dump_tsv`) of that format. The reader is strict by default (a
+malformed line raises :class:`LexiconError` naming ``file:line``: a user's own lexicon should
+be right); ``strict=False`` skips malformed lines and lists them (the importers count them
+as they do for every other format). Files in a spinner's own format (``A→B``,
 ``A=B``, PHP arrays, GBK, ...) are read by :mod:`zhrepair.importers`, which builds on this
 module (never the other way round).
 """
@@ -148,12 +152,13 @@ def read_tsv(text: str, name: str = "", *, strict: bool = True) -> TsvRows:
     return rows
 
 
-def parse_tsv(text: str, name: str = "", *, strict: bool = True) -> Lexicon:
+def parse_tsv(text: str, name: str = "", *, strict: bool = True, where: str | None = None) -> Lexicon:
     """A :class:`Lexicon` from native TSV *text*; entries without a source get *name*.
 
-    ``strict`` as in :func:`read_tsv`: raise on the first malformed line, or skip them.
+    ``strict`` as in :func:`read_tsv`: raise on the first malformed line (named
+    ``where:line``, *where* defaulting to *name*), or skip them.
     """
-    rows = read_tsv(text, name, strict=strict)
+    rows = read_tsv(text, where or name, strict=strict)
     return Lexicon((e if e.source else replace(e, source=name) for e in rows.entries), name=name)
 
 
@@ -184,7 +189,7 @@ def load_tsv(path: PathLike, name: str | None = None, encoding: str = "auto", *,
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise LexiconError(f"{p}: cannot decode as {encoding} ({exc})") from None
-    return parse_tsv(text, name=label, strict=strict)
+    return parse_tsv(text, name=label, strict=strict, where=str(p))
 
 
 #: Reads a lexicon file in a spinner's own format; :mod:`zhrepair.importers` sets it when

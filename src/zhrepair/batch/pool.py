@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
+from ..config import RepairConfig
 from .loop import Options, clean_line, encode_record, failed_record
 from .records import Item
 
@@ -48,8 +49,8 @@ class RepairerSpec:
         if self not in _repairers:
             from ..repairer import Repairer
 
-            repairer = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, **dict(self.options))
-            _repairers[self] = repairer.load()
+            config = RepairConfig().merged(**dict(self.options))
+            _repairers[self] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config).load()
         return _repairers[self]
 
 

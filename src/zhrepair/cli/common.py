@@ -102,16 +102,26 @@ def repair_options(args: argparse.Namespace) -> dict[str, Any]:
     An out-of-range value (``--min-confidence 2``) is an :class:`InputError`.
     """
     opts = {k[len(_DEST):]: v for k, v in vars(args).items() if k.startswith(_DEST) and v is not None}
-    try:
-        RepairConfig().merged(**opts)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"bad repair option: {exc}") from None
+    repair_config(opts)
     return opts
 
 
-def build_repairer(args: argparse.Namespace) -> Repairer:
-    """The :class:`~zhrepair.Repairer` the arguments ask for (lexicons and repair options)."""
+def repair_config(options: dict[str, Any]) -> RepairConfig:
+    """The library's defaults with *options* applied; :class:`InputError` for a bad value."""
     try:
-        return Repairer(lexicons=lexicon_paths(args), default_lexicon=not args.no_default_lexicon, **repair_options(args))
+        return RepairConfig().merged(**options)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bad repair option: {exc}") from None
+
+
+def build_repairer(args: argparse.Namespace) -> Repairer:
+    """The :class:`~zhrepair.Repairer` the arguments ask for (lexicons and repair options).
+
+    The options go in as ``config=``, never as keywords, so that no option name can
+    collide with one of the Repairer's own arguments.
+    """
+    config = repair_config(repair_options(args))
+    try:
+        return Repairer(lexicons=lexicon_paths(args), default_lexicon=not args.no_default_lexicon, config=config)
     except (OSError, LexiconError) as exc:
         raise InputError(str(exc)) from None
