@@ -75,9 +75,12 @@ def add_repair_options(p: argparse.ArgumentParser, hidden: Collection[str] = ())
     """One ``--field-name`` option per :class:`~zhrepair.RepairConfig` field.
 
     Bool fields get ``--x/--no-x``; int, float and str fields take a value of the
-    default's type. Every option defaults to ``None`` (not given: the library default
-    applies). Help comes from the field's ``metadata["help"]``. Fields in *hidden* are
-    accepted but left out of ``--help`` (a sub-command documents its own spelling).
+    default's type; fields of other types, or without a default, are left out. Every
+    option defaults to ``None`` (not given: the library default applies). Help comes
+    from the field's ``metadata["help"]``, else from the CLI's help of the flags it had
+    before they were generated, else it names the field and its default. Fields in
+    *hidden* are accepted but left out of ``--help`` (a sub-command documents its own
+    spelling of them).
     """
     group = p.add_argument_group("repair options (zhrepair.RepairConfig)")
     for f in dataclasses.fields(RepairConfig):
