@@ -117,6 +117,8 @@ def test_repair_options_are_generated_from_repair_config():
         assert repair_options(parser.parse_args([command])) == {}  # nothing given: library defaults
         for f in fields(RepairConfig):
             flag = "--" + f.name.replace("_", "-")
+            if not isinstance(f.default, (bool, int, float, str)):
+                continue  # no default, or not a command-line type: not an option
             if isinstance(f.default, bool):
                 argv = [command, flag if not f.default else "--no-" + flag[2:]]
                 assert repair_options(parser.parse_args(argv)) == {f.name: not f.default}
