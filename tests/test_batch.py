@@ -381,3 +381,44 @@ def test_workers_that_cannot_start_stop_the_run(tmp_path):
 def test_missing_lexicon_is_a_usage_error(tmp_path, capsys):
     rc = main(["clean", str(DATA / "records.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--lexicon", str(tmp_path / "no.tsv")])
     assert rc == 2 and "no.tsv" in capsys.readouterr().err
+
+
+# -- repair options (generated from RepairConfig) ----------------------------------------
+def test_clean_takes_repair_options_and_workers_get_them(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    write_docs(inp, 6)
+    rc, default = clean(tmp_path, str(inp))
+    assert rc == 0
+    strict = tmp_path / "strict.jsonl"
+    proc = subprocess.run([str(EXE), "clean", str(inp), "-o", str(strict), "--jobs", "2", "--chunksize", "2",
+                           "--min-confidence", "0.99", "--no-char-swaps"], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = read_jsonl(strict)
+    assert [r["id"] for r in out] == [r["id"] for r in default]
+    assert all(len(s["edits"]) <= len(d["edits"]) for s, d in zip(out, default))
+    assert sum(len(r["edits"]) for r in out) < sum(len(r["edits"]) for r in default)
+    assert all(e["confidence"] >= 0.99 for r in out for e in r["edits"] if e["kind"] in ("word_swap", "char_swap"))
+
+
+def test_clean_own_switches_and_their_repair_option_spellings(tmp_path):
+    rec = str(DATA / "records.jsonl")
+    _, no_chrome = clean(tmp_path, rec, "--no-chrome")
+    _, no_remove_chrome = clean(tmp_path, rec, "--no-remove-chrome")
+    assert no_chrome == no_remove_chrome and not any(x["kind"] == "chrome" for r in no_chrome for x in r["removed"])
+    _, last_wins = clean(tmp_path, rec, "--no-chrome", "--remove-chrome")
+    assert any(x["kind"] == "chrome" for r in last_wins for x in r["removed"])
+    _, bare = clean(tmp_path, rec, "--no-explain")
+    assert bare[0]["edits"] and all(e["alternatives"] == [] for r in bare for e in r["edits"])
+
+
+def test_clean_help_documents_its_own_switches():
+    help_text = subprocess.run([str(EXE), "clean", "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "--no-chrome" in help_text and "--no-stuffing" in help_text and "--min-confidence" in help_text
+    assert "--remove-chrome" not in help_text and "--deletions" not in help_text  # accepted, not documented twice
+
+
+def test_bad_repair_option_value_is_a_usage_error(tmp_path, capsys):
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(DATA / "records.jsonl"), "-o", str(out), "--min-confidence", "2"]) == 2
+    assert "min_confidence" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "o.jsonl.partial").exists()

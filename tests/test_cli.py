@@ -30,7 +30,8 @@ def test_repair_file_json(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["text"] == "党建引领与科技创新两翼齐飞。\n"
     assert {e["before"] for e in out["edits"]} == {"党筑", "引颈", "改进"}
-    assert all(set(e) >= {"start", "end", "before", "after", "confidence", "kind", "source", "alternatives"} for e in out["edits"])
+    keys = {"start", "end", "before", "after", "confidence", "kind", "source", "alternatives"}
+    assert all(set(e) >= keys for e in out["edits"])
 
 
 def test_repair_diff_format(tmp_path, capsys):
@@ -82,7 +83,9 @@ def test_user_lexicon_flag(tmp_path, capsys):
     assert capsys.readouterr().out == "利用市场机制，优化配置，利用好各类资源，利用社会资本。"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["repair", "--help"], ["detect", "--help"], ["clean", "--help"], ["lexicon", "import", "--help"]]
+)
 def test_help(args):
     p = run(args)
     assert p.returncode == 0 and b"usage:" in p.stdout
@@ -100,3 +103,48 @@ def test_repair_remove_chrome_flag(tmp_path, capsys):
     f.write_text("新闻中心News\n浏览次数:\n党筑引颈与科技改进两翼齐飞，培植强壮新质坐褥力。\n返回列表\n", encoding="utf-8")
     assert main(["repair", str(f), "--remove-chrome"]) == 0
     assert capsys.readouterr().out == "党建引领与科技创新两翼齐飞，培育壮大新质生产力。\n"
+
+
+def test_repair_options_are_generated_from_repair_config():
+    from dataclasses import fields
+
+    from zhrepair import RepairConfig
+    from zhrepair.cli import build_parser
+    from zhrepair.cli.common import repair_options
+
+    parser = build_parser()
+    for command in ("repair", "clean"):
+        assert repair_options(parser.parse_args([command])) == {}  # nothing given: library defaults
+        for f in fields(RepairConfig):
+            flag = "--" + f.name.replace("_", "-")
+            if not isinstance(f.default, (bool, int, float, str)):
+                continue  # no default, or not a command-line type: not an option
+            if isinstance(f.default, bool):
+                argv = [command, flag if not f.default else "--no-" + flag[2:]]
+                assert repair_options(parser.parse_args(argv)) == {f.name: not f.default}
+            else:
+                argv = [command, flag, str(f.default)]
+                assert repair_options(parser.parse_args(argv)) == {f.name: f.default}
+
+
+def test_repair_min_confidence_and_remove_chrome(tmp_path, capsys):
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    assert main(["repair", str(f), "--format", "json"]) == 0
+    default = json.loads(capsys.readouterr().out)["edits"]
+    assert main(["repair", str(f), "--format", "json", "--min-confidence", "0.99", "--no-remove-chrome"]) == 0
+    strict = json.loads(capsys.readouterr().out)["edits"]
+    assert len(strict) <= len(default) and all(e["confidence"] >= 0.99 for e in strict)
+    assert main(["repair", str(f), "--min-confidence", "1.5"]) == 2
+    assert "min_confidence" in capsys.readouterr().err
+
+
+def test_bad_lexicon_is_a_clear_error(tmp_path, capsys):
+    lex = tmp_path / "bad.tsv"
+    lex.write_text("繁荣\t发展\tnot-a-weight\n", encoding="utf-8")
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    assert main(["repair", str(f), "--lexicon", str(lex)]) == 2
+    assert "bad.tsv:1: bad weight" in capsys.readouterr().err
+    assert main(["detect", str(f), "--lexicon", str(tmp_path / "none.tsv")]) == 2
+    assert "none.tsv" in capsys.readouterr().err

@@ -12,15 +12,17 @@ import pytest
 import zhrepair
 from zhrepair import LexiconError
 from zhrepair.cli import main
+from zhrepair.fileio import write_atomic
 from zhrepair.importers import (
     decode_bytes,
     guess_direction,
+    load_any,
     parse_pairs,
     read_pairs,
     read_pairs_with_info,
     sniff_format,
 )
-from zhrepair.lexicon import parse_tsv
+from zhrepair.lexicon import dump_tsv, parse_tsv, read_tsv
 
 DATA = Path(__file__).parent / "data" / "importers"
 SHARED_DICTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "spinner-dicts"
@@ -328,3 +330,62 @@ def test_real_dict_round_trips_through_raw_formats(tmp_path, fmt, encoding):
     assert info.format == fmt
     got = set(info.pairs)
     assert len(got & set(expected)) >= 0.99 * len(expected)
+
+
+# --------------------------------------------------------------------------- native TSV, strict or not
+
+BAD_NATIVE = "# header\n繁荣\t发展\t0.5\tmine\n只有一列\n\t空\n哄骗\t利用\tx\n删掉\t\n临盆\t生产\n"
+
+
+def test_native_reader_strict_raises_naming_file_and_line():
+    with pytest.raises(LexiconError, match=r"^bad\.tsv:3: expected spun<TAB>original"):
+        read_tsv(BAD_NATIVE, name="bad.tsv")
+    with pytest.raises(LexiconError, match=r"^bad\.tsv:3: bad weight"):
+        parse_tsv(BAD_NATIVE.replace("只有一列\n\t空\n", ""), name="bad.tsv")
+
+
+def test_native_reader_non_strict_skips_and_counts():
+    rows = read_tsv(BAD_NATIVE, name="bad.tsv", strict=False)
+    assert rows.bad_lines == [3, 4, 5]
+    assert [(e.spun, e.original, e.weight, e.source) for e in rows.entries] == [
+        ("繁荣", "发展", 0.5, "mine"), ("删掉", "", 1.0, ""), ("临盆", "生产", 1.0, "")]
+    assert rows.lines == [2, 6, 7]
+    lex = parse_tsv(BAD_NATIVE, name="bad", strict=False)
+    kept = {(e.spun, e.original, e.source) for e in lex}
+    assert kept == {("繁荣", "发展", "mine"), ("删掉", "", "bad"), ("临盆", "生产", "bad")}
+    # the importer reads native files the non-strict way: malformed lines are counted, the rest kept
+    info = parse_pairs(BAD_NATIVE, format="zhrepair")
+    assert info.malformed_lines == (3, 4, 5) and info.pairs == [("繁荣", "发展"), ("临盆", "生产")] and info.dropped == 1
+
+
+def test_native_writer_round_trips():
+    lex = parse_tsv("繁荣\t发展\t2\tmine\n经济\t经济\n删掉\t\t1\ts\n", name="t")
+    text = dump_tsv(lex, comments=["made by a test"])
+    assert text.startswith("# made by a test\n")
+    again = parse_tsv(text + lex.to_tsv())
+    assert {(e.spun, e.original, e.weight, e.source) for e in again} == {(e.spun, e.original, e.weight, e.source) for e in lex}
+    assert parse_tsv(lex.to_tsv()).whitelist == {"经济"}
+
+
+def test_load_any_sniffs_like_the_repairer(tmp_path):
+    assert {(e.spun, e.original) for e in load_any(DATA / "arrow.txt")} == set(TEN)
+    native = load_any(DATA / "native.tsv")
+    assert native.whitelist == {"经济"} and [e.weight for e in native.originals("繁荣")] == [0.9]
+    plain = tmp_path / "plain.tsv"
+    plain.write_text("发展\t繁荣\n利用\t哄骗\n", encoding="utf-8")
+    # a plain two-column TSV is read as zhrepair TSV (spun first), and strictly
+    assert {(e.spun, e.original) for e in load_any(plain)} == {("发展", "繁荣"), ("利用", "哄骗")}
+    with pytest.raises(LexiconError, match=r"tab\.txt:1: bad weight"):
+        load_any(DATA / "tab.txt")
+
+
+def test_write_atomic_replaces_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "out.tsv"
+    write_atomic(target, "old\n")
+    write_atomic(target, "新\n")
+    assert target.read_bytes() == "新\n".encode()
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        write_atomic(folder, "x")  # cannot rename a file over a folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_folder", "out.tsv"]  # no temporary file left

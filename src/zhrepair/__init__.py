@@ -21,7 +21,8 @@ import threading
 from typing import Any
 
 from .config import RepairConfig
-from .lexicon import Lexicon, LexiconEntry, LexiconError, load_lexicon
+from .importers import load_lexicon
+from .lexicon import Lexicon, LexiconEntry, LexiconError
 from .repairer import Repairer
 from .results import Alternative, Detection, Edit, EditKind, Evidence, RepairResult, apply_edits
 

@@ -1,3 +1,5 @@
+"""``python -m zhrepair``: the command line (:func:`zhrepair.cli.main`)."""
+
 import sys
 
 from .cli import main

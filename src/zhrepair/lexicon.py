@@ -1,24 +1,32 @@
 """Substitution lexicons: which spun forms stand for which originals.
 
 A lexicon file is UTF-8 TSV, one entry a line: ``spun<TAB>original[<TAB>weight[<TAB>source]]``;
-``#`` starts a comment. An entry ``X<TAB>X`` whitelists ``X``: it is never changed.
+``#`` starts a comment. An entry ``X<TAB>X`` whitelists ``X``: it is never changed; an
+entry ``X<TAB>`` (empty original) deletes ``X``.
 Character-swap rules (a spinner replacing one character inside every word, 关 → 闭) live in
 a separate table of the same format with single characters.
 
-Files in a spinner's native format (``A→B``, ``A=B``, PHP arrays, GBK, ...) are read by
-:mod:`zhrepair.importers`; :func:`load_lexicon` dispatches to it.
+This module holds the one reader (:func:`read_tsv`, :func:`parse_tsv`, :func:`load_tsv`) and
+the one writer (:func:`dump_tsv`) of that format. The reader is strict by default (a
+malformed line raises :class:`LexiconError` naming ``file:line``: a user's own lexicon should
+be right); ``strict=False`` skips malformed lines and lists them (the importers count them
+as they do for every other format). Files in a spinner's own format (``A→B``,
+``A=B``, PHP arrays, GBK, ...) are read by :mod:`zhrepair.importers`, which builds on this
+module (never the other way round).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, Sequence, Union
 
-from .errors import LexiconError
+from .errors import LexiconError, TextDecodeError
+from .fileio import decode_utf8
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -89,31 +97,104 @@ class Lexicon:
         return cls((LexiconEntry(s, o, weight, name) for s, o in pairs if s and o), name=name)
 
     def to_tsv(self) -> str:
-        lines = [f"{e.spun}\t{e.original}\t{e.weight:g}\t{e.source}" for e in self]
-        lines += [f"{w}\t{w}\t1\twhitelist" for w in sorted(self.whitelist)]
-        return "\n".join(lines) + "\n"
+        """The lexicon as native TSV (entries, then the whitelist), readable by :func:`parse_tsv`."""
+        whitelist = (LexiconEntry(w, w, 1.0, "whitelist") for w in sorted(self.whitelist))
+        return dump_tsv(itertools.chain(self, whitelist))
 
 
-def parse_tsv(text: str, name: str = "") -> Lexicon:
-    """Parse the native TSV format (see module docstring)."""
-    lex = Lexicon(name=name)
+@dataclass
+class TsvRows:
+    """What :func:`read_tsv` found: the entries in file order and the lines it skipped."""
+
+    entries: list[LexiconEntry] = field(default_factory=list)
+    """One per entry line; ``source`` is ``""`` where the line has none."""
+    lines: list[int] = field(default_factory=list)
+    """The 1-based line number of each entry."""
+    bad_lines: list[int] = field(default_factory=list)
+    """Malformed lines skipped (``strict=False`` only)."""
+
+
+def read_tsv(text: str, name: str = "", *, strict: bool = True) -> TsvRows:
+    """Read native TSV *text* (see the module docstring) line by line.
+
+    Blank lines and lines starting with ``#`` are skipped. A line is malformed when it has
+    no tab, an empty spun form, or a weight that is not a number. With ``strict=True`` the
+    first malformed line raises :class:`LexiconError` naming ``name:line``; with
+    ``strict=False`` malformed lines are skipped and listed in ``bad_lines``. An empty
+    original is allowed: the entry deletes its spun form.
+    """
+    rows = TsvRows()
+    where = name or "<lexicon>"
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip("\r\n")
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cols = line.split("\t")
+        problem = ""
+        weight = 1.0
         if len(cols) < 2:
-            raise LexiconError(f"{name or '<lexicon>'}:{lineno}: expected spun<TAB>original, got {raw!r}")
-        spun, original = cols[0].strip(), cols[1].strip()
+            problem = f"expected spun<TAB>original, got {raw!r}"
+        elif not cols[0].strip():
+            problem = "empty spun form"
+        elif len(cols) > 2 and cols[2].strip():
+            try:
+                weight = float(cols[2])
+            except ValueError:
+                problem = f"bad weight {cols[2]!r}"
+        if problem:
+            if strict:
+                raise LexiconError(f"{where}:{lineno}: {problem}")
+            rows.bad_lines.append(lineno)
+            continue
+        source = cols[3].strip() if len(cols) > 3 else ""
+        rows.entries.append(LexiconEntry(cols[0].strip(), cols[1].strip(), weight, source))
+        rows.lines.append(lineno)
+    return rows
+
+
+def parse_tsv(text: str, name: str = "", *, strict: bool = True, where: str | None = None) -> Lexicon:
+    """A :class:`Lexicon` from native TSV *text*; entries without a source get *name*.
+
+    ``strict`` as in :func:`read_tsv`: raise on the first malformed line (named
+    ``where:line``, *where* defaulting to *name*), or skip them.
+    """
+    rows = read_tsv(text, where or name, strict=strict)
+    return Lexicon((e if e.source else replace(e, source=name) for e in rows.entries), name=name)
+
+
+def dump_tsv(entries: Iterable[LexiconEntry], comments: Sequence[str] = ()) -> str:
+    """Native TSV text of *entries*, in order, after ``#`` *comments* (one a line)."""
+    lines = [f"# {c}" for c in comments]
+    lines += [f"{e.spun}\t{e.original}\t{e.weight:g}\t{e.source}" for e in entries]
+    return "\n".join(lines) + "\n"
+
+
+def load_tsv(path: PathLike, name: str | None = None, encoding: str = "auto", *, strict: bool = True) -> Lexicon:
+    """Load a native TSV lexicon file (UTF-8 unless *encoding* says otherwise).
+
+    Entries without a source get *name* (default: the file's stem). Raises ``OSError``
+    when the file cannot be read and :class:`LexiconError` when it is not UTF-8 or
+    (``strict``) has a malformed line.
+    """
+    p = Path(path)
+    label = name or p.stem
+    data = p.read_bytes()
+    if encoding in ("auto", "utf-8", "utf-8-sig", "utf8"):
         try:
-            weight = float(cols[2]) if len(cols) > 2 and cols[2].strip() else 1.0
-        except ValueError:
-            raise LexiconError(f"{name or '<lexicon>'}:{lineno}: bad weight {cols[2]!r}") from None
-        source = cols[3].strip() if len(cols) > 3 and cols[3].strip() else name
-        if not spun:
-            raise LexiconError(f"{name or '<lexicon>'}:{lineno}: empty spun form")
-        lex.add(LexiconEntry(spun, original, weight, source))
-    return lex
+            text = decode_utf8(data, str(p))
+        except TextDecodeError as exc:
+            raise LexiconError(f"{exc}; not UTF-8: import it with format='auto'") from None
+    else:
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise LexiconError(f"{p}: cannot decode as {encoding} ({exc})") from None
+    return parse_tsv(text, name=label, strict=strict, where=str(p))
+
+
+#: Reads a lexicon file in a spinner's own format; :mod:`zhrepair.importers` sets it when
+#: imported. Transitional, for :func:`load_lexicon` below (see there).
+_spinner_format_loader: Callable[..., Lexicon] | None = None
 
 
 def load_lexicon(
@@ -123,33 +204,21 @@ def load_lexicon(
     encoding: str = "auto",
     name: str | None = None,
 ) -> Lexicon:
-    """Load a lexicon file.
+    """Transitional: use :func:`zhrepair.load_lexicon` (:func:`zhrepair.importers.load_lexicon`).
 
-    ``format="zhrepair"`` reads the native TSV (spun first). Any other format
-    (``"auto"``, ``"arrow"``, ``"tsv"``, ``"php"``, ...) goes through
-    :func:`zhrepair.importers.read_pairs` with the given ``direction``
-    (``"original-first"``, ``"spun-first"`` or ``"auto"``).
+    Kept only while ``zhrepair.repairer`` imports it from here. ``format="zhrepair"`` is
+    :func:`load_tsv`; other formats go to the importers, which register themselves on
+    import (this module never imports them: they import it).
     """
-    p = Path(path)
-    label = name or p.stem
     if format == "zhrepair":
-        try:
-            text = p.read_text(encoding="utf-8-sig" if encoding == "auto" else encoding)
-        except UnicodeDecodeError as exc:
-            raise LexiconError(f"{p}: not UTF-8 ({exc}); import it with format='auto'") from None
-        return parse_tsv(text, name=label)
-    from . import importers
-
-    info = importers.read_pairs_with_info(p, format=format, direction=direction, encoding=encoding)
-    weights = info.weights or (1.0,) * len(info.pairs)
-    sources = info.sources or ("",) * len(info.pairs)
-    return Lexicon(
-        (LexiconEntry(s, o, w, src or label) for (s, o), w, src in zip(info.pairs, weights, sources)), name=label
-    )
+        return load_tsv(path, name=name, encoding=encoding)
+    if _spinner_format_loader is None:
+        raise LexiconError(f"{path}: format {format!r} needs zhrepair.importers.load_lexicon")
+    return _spinner_format_loader(path, format=format, direction=direction, encoding=encoding, name=name)
 
 
 def _data_text(filename: str) -> str:
-    return resources.files("zhrepair").joinpath("data", filename).read_text(encoding="utf-8")
+    return resources.files("zhrepair").joinpath("data").joinpath(filename).read_text(encoding="utf-8")
 
 
 def default_lexicon() -> Lexicon:

@@ -1,0 +1,191 @@
+"""Repairing many items, in this process or in worker processes, results in input order.
+
+:func:`clean_lines` is the driver: with ``jobs=1`` it repairs in this process, otherwise
+it sends chunks of items to a :class:`WorkerPool`. Workers build their
+:class:`~zhrepair.Repairer` from a :class:`RepairerSpec` (lexicon paths and
+:class:`~zhrepair.RepairConfig` options: small and picklable), once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from ..config import RepairConfig
+from .loop import Options, clean_line, encode_record, failed_record
+from .records import Item
+
+log = logging.getLogger(__name__)
+
+_CHUNK_CHARS = 1_000_000  # a chunk sent to a worker holds at most about this much text
+
+Line = tuple[bytes, str, int]  # (output line, status, input characters)
+
+
+@dataclass(frozen=True)
+class RepairerSpec:
+    """How to build the :class:`~zhrepair.Repairer` of a batch, in any process.
+
+    ``lexicons``: extra lexicon paths; ``default_lexicon``: load the shipped one too;
+    ``options``: :class:`~zhrepair.RepairConfig` options, as ``(name, value)`` pairs.
+    """
+
+    lexicons: tuple[str, ...] = ()
+    default_lexicon: bool = True
+    options: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, lexicons: Iterable[str] = (), default_lexicon: bool = True,
+           options: Mapping[str, Any] | None = None) -> "RepairerSpec":
+        return cls(tuple(lexicons), default_lexicon, tuple(sorted((options or {}).items())))
+
+    def build(self) -> Any:
+        """This process's loaded :class:`~zhrepair.Repairer` for the spec (built once)."""
+        if self not in _repairers:
+            from ..repairer import Repairer
+
+            config = RepairConfig().merged(**dict(self.options))
+            _repairers[self] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config).load()
+        return _repairers[self]
+
+
+_repairers: dict[RepairerSpec, Any] = {}
+_worker: tuple[Any, Options] | None = None
+
+
+def _init_worker(spec: RepairerSpec, opts: Options, log_level: int) -> None:
+    global _worker
+    logging.basicConfig(level=log_level, format="zhrepair: %(message)s")
+    _worker = (spec.build(), opts)
+
+
+def _work(chunk: list[Item]) -> list[Line]:
+    assert _worker is not None, "worker not initialised"
+    repairer, opts = _worker
+    return [clean_line(item, repairer, opts) for item in chunk]
+
+
+def _ping() -> bool:
+    return _worker is not None
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item.text or "")
+        if len(chunk) >= size or chars >= _CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+class WorkerFailure(RuntimeError):
+    """Worker processes cannot start, or keep dying: the run stops (resumable)."""
+
+
+class WorkerPool:
+    """N worker processes, ordered results, at most ``3 * jobs`` chunks in flight.
+
+    A worker that dies (segfault, out of memory) breaks the pool: the pool is rebuilt,
+    the chunks in flight are sent again, and the chunk that was running is retried one
+    record at a time, so only a record that kills a worker twice becomes an error record.
+    Workers that cannot start, or die three times in a row, raise :class:`WorkerFailure`.
+    """
+
+    MAX_DEATHS_IN_ROW = 3
+
+    def __init__(self, jobs: int, spec: RepairerSpec, opts: Options, log_level: int = logging.WARNING) -> None:
+        self.jobs, self.initargs = jobs, (spec, opts, log_level)
+        methods = multiprocessing.get_all_start_methods()
+        self.ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if self.ctx.get_start_method() == "forkserver":
+            # import once in the server, fork workers from it
+            self.ctx.set_forkserver_preload([__name__, "zhrepair.repairer"])
+        self.deaths = 0
+        self.ex = self._new()
+        try:
+            self.ex.submit(_ping).result()
+        except BrokenProcessPool as exc:
+            self.ex.shutdown(wait=False, cancel_futures=True)
+            raise WorkerFailure(f"cannot start worker processes ({exc}); try --jobs 1") from None
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_init_worker, initargs=self.initargs)
+
+    def _died(self) -> None:
+        self.deaths += 1
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        if self.deaths >= self.MAX_DEATHS_IN_ROW:
+            raise WorkerFailure(f"worker processes died {self.deaths} times in a row")
+        self.ex = self._new()
+
+    def _retry_single(self, chunk: list[Item]) -> Iterator[Line]:
+        for item in chunk:
+            try:
+                result = self.ex.submit(_work, [item]).result()[0]
+            except BrokenProcessPool:
+                self._died()
+                log.error("%s:%s: worker process died on this record", item.file, item.line)
+                yield encode_record(failed_record(item, "worker process died on this record")), "error", len(item.text or "")
+            else:
+                self.deaths = 0
+                yield result
+
+    def map(self, chunks: Iterable[list[Item]]) -> Iterator[Line]:
+        window = self.jobs * 3
+        inflight: deque[tuple[list[Item], Any]] = deque()
+        it = iter(chunks)
+        done = False
+        while True:
+            while not done and len(inflight) < window:
+                chunk = next(it, None)
+                if chunk is None:
+                    done = True
+                    break
+                inflight.append((chunk, self.ex.submit(_work, chunk)))
+            if not inflight:
+                return
+            chunk, fut = inflight.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                log.warning("a worker process died; retrying its records one by one")
+                self._died()
+                yield from self._retry_single(chunk)
+                inflight = deque((c, self.ex.submit(_work, c)) for c, _ in inflight)
+                continue
+            self.deaths = 0
+            yield from results
+
+    def close(self) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+def clean_lines(
+    items: Iterable[Item], spec: RepairerSpec, opts: Options, jobs: int = 1, chunksize: int = 8,
+    log_level: int = logging.WARNING,
+) -> Iterator[Line]:
+    """``(output line, status, input characters)`` for every item, in input order.
+
+    ``jobs=1`` repairs in this process; more starts that many workers (``chunksize``
+    items a message), which get *spec*, *opts* and *log_level*. Raises
+    :class:`WorkerFailure` when the workers cannot run.
+    """
+    if jobs == 1:
+        repairer = spec.build()
+        for item in items:
+            yield clean_line(item, repairer, opts)
+        return
+    pool = WorkerPool(jobs, spec, opts, log_level)
+    try:
+        yield from pool.map(_chunks(items, max(1, chunksize)))
+    finally:
+        pool.close()

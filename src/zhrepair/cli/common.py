@@ -1,0 +1,130 @@
+"""What every sub-command shares: exit codes, :class:`InputError`, strict input reading,
+the lexicon arguments and the repair options generated from :class:`~zhrepair.RepairConfig`.
+
+Library errors (``OSError``, :class:`~zhrepair.LexiconError`, a bad option value) become
+an :class:`InputError` here; :func:`zhrepair.cli.main` prints it and exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from typing import Any, Collection
+
+from ..config import RepairConfig
+from ..errors import LexiconError, TextDecodeError
+from ..fileio import decode_utf8
+from ..repairer import Repairer
+
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+
+#: Prefix of the argparse destinations of the generated repair options.
+_DEST = "repair_option."
+
+# Help for options the CLI had before they were generated (used when the field has none).
+_HELP = {
+    "min_confidence": "only make edits at least this likely",
+    "remove_chrome": "also remove scraped page furniture (浏览次数:, 返回列表, ...)",
+    "thesaurus": "guess synonyms for spinners no lexicon knows (less precise)",
+}
+
+
+class InputError(Exception):
+    """Input that cannot be read or used (missing file, invalid UTF-8, bad option); exit code 2."""
+
+
+def read_text_input(path: str) -> str:
+    """Read a whole file (``-`` for stdin) as strict UTF-8, with a clear error."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as f:
+                data = f.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return decode_utf8(data, "stdin" if path == "-" else path)
+    except TextDecodeError as exc:
+        raise InputError(f"{exc}; convert it first, e.g. iconv -f GBK -t UTF-8") from None
+
+
+def add_lexicon_arguments(p: argparse.ArgumentParser) -> None:
+    """``--lexicon PATH`` (repeatable) and ``--no-default-lexicon``."""
+    p.add_argument("--lexicon", action="append", metavar="PATH", help="extra lexicon (TSV spun<TAB>original); repeatable")
+    p.add_argument("--no-default-lexicon", action="store_true", help="do not load the shipped lexicon")
+
+
+def lexicon_paths(args: argparse.Namespace) -> tuple[str, ...]:
+    """The ``--lexicon`` paths; :class:`InputError` for one that is not a file."""
+    paths = tuple(getattr(args, "lexicon", None) or ())
+    for path in paths:
+        if not os.path.isfile(path):
+            raise InputError(f"cannot read lexicon {path}: no such file")
+    return paths
+
+
+def option_dest(name: str) -> str:
+    """The argparse destination of the generated option for ``RepairConfig.<name>``."""
+    return _DEST + name
+
+
+def add_repair_options(p: argparse.ArgumentParser, hidden: Collection[str] = ()) -> None:
+    """One ``--field-name`` option per :class:`~zhrepair.RepairConfig` field.
+
+    Bool fields get ``--x/--no-x``; int, float and str fields take a value of the
+    default's type; fields of other types, or without a default, are left out. Every
+    option defaults to ``None`` (not given: the library default applies). Help comes
+    from the field's ``metadata["help"]``, else from the CLI's help of the flags it had
+    before they were generated, else it names the field and its default. Fields in
+    *hidden* are accepted but left out of ``--help`` (a sub-command documents its own
+    spelling of them).
+    """
+    group = p.add_argument_group("repair options (zhrepair.RepairConfig)")
+    for f in dataclasses.fields(RepairConfig):
+        if not f.init or f.default is dataclasses.MISSING:
+            continue
+        default = f.default
+        flag = "--" + f.name.replace("_", "-")
+        text = f.metadata.get("help") or _HELP.get(f.name)
+        text = f"{text} (default: {default})" if text else f"RepairConfig.{f.name} (default: {default})"
+        kw: dict[str, Any] = {"dest": option_dest(f.name), "default": None}
+        kw["help"] = argparse.SUPPRESS if f.name in hidden else text.replace("%", "%%")
+        if isinstance(default, bool):
+            group.add_argument(flag, action=argparse.BooleanOptionalAction, **kw)
+        elif isinstance(default, (int, float, str)):
+            kind = type(default)
+            group.add_argument(flag, type=kind, metavar={int: "N", float: "X"}.get(kind, "TEXT"), **kw)
+
+
+def repair_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The repair options given on the command line (only those), checked.
+
+    An out-of-range value (``--min-confidence 2``) is an :class:`InputError`.
+    """
+    opts = {k[len(_DEST):]: v for k, v in vars(args).items() if k.startswith(_DEST) and v is not None}
+    repair_config(opts)
+    return opts
+
+
+def repair_config(options: dict[str, Any]) -> RepairConfig:
+    """The library's defaults with *options* applied; :class:`InputError` for a bad value."""
+    try:
+        return RepairConfig().merged(**options)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"bad repair option: {exc}") from None
+
+
+def build_repairer(args: argparse.Namespace) -> Repairer:
+    """The :class:`~zhrepair.Repairer` the arguments ask for (lexicons and repair options).
+
+    The options go in as ``config=``, never as keywords, so that no option name can
+    collide with one of the Repairer's own arguments.
+    """
+    config = repair_config(repair_options(args))
+    try:
+        return Repairer(lexicons=lexicon_paths(args), default_lexicon=not args.no_default_lexicon, config=config)
+    except (OSError, LexiconError) as exc:
+        raise InputError(str(exc)) from None
