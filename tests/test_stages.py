@@ -148,7 +148,8 @@ def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
     # rare to the model, and an idiom jieba's dictionary lists: not a form clean text lacks
     idiom = candidates.CandidateFinder(zhrepair.Lexicon.from_pairs([("仗义执言", "打抱不平"), ("坐褥力", "生产力")]),
                                        zhrepair.Lexicon(), finder.lm, TUNED)
-    scanned = {s.spun: s for s in idiom.scan("朋友仗义执言，坐褥力", [normalise.Clause(0, "朋友仗义执言"), normalise.Clause(7, "坐褥力")]).sites}
+    clauses = [normalise.Clause(0, "朋友仗义执言"), normalise.Clause(7, "坐褥力")]
+    scanned = {s.spun: s for s in idiom.scan("朋友仗义执言，坐褥力", clauses).sites}
     assert scanned["坐褥力"].strong and not scanned["仗义执言"].strong
     # not in the lexicon, but 闭 is a swapped-in character and 难关 a common word
     assert [(o.text, o.kind, o.rule) for o in by_form["难闭"].options] == [("难关", EditKind.CHAR_SWAP, "关→闭")]

@@ -50,7 +50,8 @@ _FONT = r"(?:字[体号]" + _SEP + r"(?:[大中小默认]" + _SEP + r"){1,4}|字
 # Meta fields (label: value) that make up a page's byline bar.
 _META_LABEL = r"(?:发布时间|发布日期|更新时间|时间|日期|来源|信息来源|文章来源|作者|编辑|责任编辑|供稿|审核|发布者|发布人)"
 _COUNTER_LABEL = r"(?:浏览次数|浏览量|点击数|点击次数|点击量|阅读次数|阅读数|阅读量|访问次数|人气)"
-_SHARE_TARGETS = r"(?:微信|微博|新浪微博|腾讯微博|朋友圈|QQ空间|QQ好友|QQ|人人网|豆瓣|百度|更多|复制链接|(?i:facebook|twitter|weibo|wechat))"
+_SHARE_TARGETS = (r"(?:微信|微博|新浪微博|腾讯微博|朋友圈|QQ空间|QQ好友|QQ|人人网|豆瓣|百度|更多|复制链接"
+                  r"|(?i:facebook|twitter|weibo|wechat))")
 _META_VALUE = r"[^\s。！？!?；;]{0,30}?"  # a short value; never a sentence
 _DATE = r"\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 

@@ -22,7 +22,7 @@ DEFAULT_MODEL = "zh_CN.lm"
 
 
 def default_model_path() -> Path:
-    return Path(str(resources.files("zhrepair").joinpath("data", "lm", DEFAULT_MODEL)))
+    return Path(str(resources.files("zhrepair").joinpath("data").joinpath("lm").joinpath(DEFAULT_MODEL)))
 
 
 def verify_checksum(path: Path) -> bool:
@@ -30,7 +30,7 @@ def verify_checksum(path: Path) -> bool:
     sums = path.parent / "SHA256SUMS"
     if not sums.exists():
         return False
-    expected = {name.strip(): digest for digest, name in (l.split(None, 1) for l in sums.read_text().splitlines() if l)}
+    expected = {name.strip(): digest for digest, name in (row.split(None, 1) for row in sums.read_text().splitlines() if row)}
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -62,7 +62,8 @@ class LanguageModel:
     ``score(words, bos, eos)`` is the log10 probability of a word sequence.
     """
 
-    def __init__(self, model_path: str | os.PathLike[str] | None = None, vocab_path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, model_path: str | os.PathLike[str] | None = None,
+                 vocab_path: str | os.PathLike[str] | None = None) -> None:
         import kenlm
 
         path = Path(model_path) if model_path else default_model_path()

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 from .errors import LexiconError, TextDecodeError
 from .fileio import decode_utf8
@@ -194,29 +194,6 @@ def load_tsv(path: PathLike, name: str | None = None, encoding: str = "auto", *,
 
 #: Reads a lexicon file in a spinner's own format; :mod:`zhrepair.importers` sets it when
 #: imported. Transitional, for :func:`load_lexicon` below (see there).
-_spinner_format_loader: Callable[..., Lexicon] | None = None
-
-
-def load_lexicon(
-    path: PathLike,
-    format: str = "zhrepair",
-    direction: str = "auto",
-    encoding: str = "auto",
-    name: str | None = None,
-) -> Lexicon:
-    """Transitional: use :func:`zhrepair.load_lexicon` (:func:`zhrepair.importers.load_lexicon`).
-
-    Kept only while ``zhrepair.repairer`` imports it from here. ``format="zhrepair"`` is
-    :func:`load_tsv`; other formats go to the importers, which register themselves on
-    import (this module never imports them: they import it).
-    """
-    if format == "zhrepair":
-        return load_tsv(path, name=name, encoding=encoding)
-    if _spinner_format_loader is None:
-        raise LexiconError(f"{path}: format {format!r} needs zhrepair.importers.load_lexicon")
-    return _spinner_format_loader(path, format=format, direction=direction, encoding=encoding, name=name)
-
-
 def _data_text(filename: str) -> str:
     return resources.files("zhrepair").joinpath("data").joinpath(filename).read_text(encoding="utf-8")
 

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence, Union
 
-from . import candidates, chrome, decoder, detection, normalise
+from . import candidates, chrome, decoder, detection, importers, normalise
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, default_char_swaps
@@ -71,7 +71,7 @@ class Repairer:
         config: RepairConfig | None = None,
         tuning: Tuning | None = None,
         default_lexicon: bool = True,
-        char_swaps: Lexicon | None = None,
+        char_swap_rules: Lexicon | None = None,
         model_path: str | os.PathLike[str] | None = None,
         vocab_path: str | os.PathLike[str] | None = None,
         stuffing_keywords: Sequence[str] = (),
@@ -86,8 +86,10 @@ class Repairer:
         if default_lexicon:
             self.lexicon.update(shipped_lexicon())
         for lex in lexicons:
-            self.lexicon.update(lex if isinstance(lex, Lexicon) else _load_any(lex))
-        self.char_swaps = char_swaps if char_swaps is not None else (default_char_swaps() if default_lexicon else Lexicon())
+            self.lexicon.update(lex if isinstance(lex, Lexicon) else importers.load_any(lex))
+        if char_swap_rules is None:
+            char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
+        self.char_swap_rules = char_swap_rules
         self.stuffing_keywords = frozenset(stuffing_keywords)
         self._model_path, self._vocab_path = model_path, vocab_path
         self._lock = threading.Lock()
@@ -127,7 +129,7 @@ class Repairer:
                     lm = LanguageModel(self._model_path, self._vocab_path)
                     if self.config.thesaurus:
                         self._add_thesaurus(lm)
-                    finder = candidates.CandidateFinder(self.lexicon, self.char_swaps, lm, self.tuning,
+                    finder = candidates.CandidateFinder(self.lexicon, self.char_swap_rules, lm, self.tuning,
                                                         self.config.single_char_forms)
                     segmenter = Segmenter(lm.unigram, lm.unk_logprob)
                     scorer = SiteScorer(lm, segmenter, self.tuning.unigram_discount)
@@ -139,7 +141,8 @@ class Repairer:
         from . import thesaurus
 
         known = set(self.lexicon.spun_forms()) | self.lexicon.whitelist
-        pairs = ((s, o) for s, o in thesaurus.restoration_pairs(lm.logprob, self.tuning.thesaurus_max_options, self.tuning.thesaurus_min_gain) if s not in known)
+        guesses = thesaurus.restoration_pairs(lm.logprob, self.tuning.thesaurus_max_options, self.tuning.thesaurus_min_gain)
+        pairs = ((s, o) for s, o in guesses if s not in known)
         self.lexicon.update(Lexicon.from_pairs(pairs, name=THESAURUS_SOURCE, weight=1.0))
 
     # -- public API --------------------------------------------------------------------
@@ -273,25 +276,6 @@ def _detection_key(text: str, config: RepairConfig) -> tuple[Any, ...]:
     """What a detection depends on: the text (by digest) and the options that shape the analysis."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     return (digest, config.char_swaps, config.deletions, config.window, config.block_chars)
-
-
-def _load_any(path: str | os.PathLike[str]) -> Lexicon:
-    """A lexicon path: zhrepair TSV (spun first), or another spinner format, sniffed.
-
-    A plain two-column TSV is read as zhrepair TSV, as documented; a spinner's own
-    ``original<TAB>spun`` file needs ``load_lexicon(path, format="tab",
-    direction="original-first")``.
-    """
-    from pathlib import Path
-
-    from . import importers
-    from .lexicon import load_lexicon
-
-    text, _ = importers.decode_bytes(Path(path).read_bytes()[:50_000], "auto")
-    fmt = importers.sniff_format(text)
-    if fmt in ("zhrepair", "tab"):
-        return load_lexicon(path)
-    return load_lexicon(path, format=fmt)
 
 
 def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:

@@ -110,7 +110,8 @@ class SiteScorer:
             if option.text and option.kind is not EditKind.DELETION:
                 # the decoder's per-document rates already say how often a form is spun;
                 # take part of the words' own frequency out so it is not counted twice
-                option.delta -= self.unigram_discount * (self._score(option.text, False, False) - self._score(site.spun, False, False))
+                own = self._score(option.text, False, False) - self._score(site.spun, False, False)
+                option.delta -= self.unigram_discount * own
             if option.kind is EditKind.DELETION:
                 # a shorter text always scores higher: compare with the word's own unigram
                 # cost, so only a word that fits its context worse than chance goes

@@ -26,7 +26,7 @@ class Segmenter:
         table.update(vocabulary)
         self._table = table
         self._unknown = unknown_logprob
-        self._missing = object()
+        self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
 
     def _cut(self, text: str) -> tuple[str, ...]:
@@ -41,7 +41,7 @@ class Segmenter:
             found = False
             for j in range(i + 1, n + 1):
                 lp = get(text[i:j], missing)
-                if lp is missing:
+                if lp == missing:
                     break
                 if lp is not None:
                     v = lp + best[j]

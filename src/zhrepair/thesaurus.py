@@ -25,7 +25,7 @@ DATA_FILE = "cilin_groups.txt"
 
 @functools.lru_cache(maxsize=1)
 def _groups() -> tuple[tuple[str, ...], ...]:
-    text = resources.files("zhrepair").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    text = resources.files("zhrepair").joinpath("data").joinpath(DATA_FILE).read_text(encoding="utf-8")
     return tuple(
         tuple(line.split()) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )

@@ -1,8 +1,9 @@
 """Batch cleaning, the library side of ``zhrepair clean``: many records in, one output record each.
 
     >>> from zhrepair.batch import clean_records
-    >>> for rec in clean_records([{"id": 1, "text": doc}], edits=False):
-    ...     print(rec["text"], rec["spin_score"])
+    >>> [rec] = clean_records([{"id": 1, "text": "党筑引颈与科技改进两翼齐飞。"}], edits=False)
+    >>> rec["text"], rec["changed"], rec["id"]
+    ('党建引领与科技创新两翼齐飞。', True, 1)
 
 :mod:`.records` reads inputs (JSONL, text files, folders, gzip, stdin) into
 :class:`Item` records; :mod:`.loop` repairs one record into its output record;

@@ -151,9 +151,7 @@ def clean_records(
     *records*: strings (documents), mappings (with ``options.field``) or :class:`Item`.
     *repairer*: a :class:`zhrepair.Repairer` (default: the shared one). Keywords are
     :class:`Options` fields (``field``, ``chrome``, ``stuffing``, ``edits``, ...).
-
-        >>> for rec in clean_records([{"id": 1, "text": doc}], edits=False):
-        ...     print(rec["text"], rec["spin_score"])
+    See the example in :mod:`zhrepair.batch`.
     """
     opts = options or Options(**kw)
     if repairer is None:

@@ -58,7 +58,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from .. import lexicon as _lexicon
 from ..errors import LexiconError
 from ..lexicon import Lexicon, LexiconEntry, load_tsv
 from .formats import CONVENTION, DIRECTIONS, FORMAT_ALIASES, FORMATS, READERS, Pair, RawRecords, decode_bytes
@@ -276,7 +275,3 @@ def load_any(path: PathLike) -> Lexicon:
         return load_lexicon(path)
     return load_lexicon(path, format=fmt)
 
-
-# Transitional: zhrepair.repairer still calls zhrepair.lexicon.load_lexicon with spinner
-# formats; lexicon may not import this package, so the package hands it its reader.
-_lexicon._spinner_format_loader = load_lexicon
