@@ -2,9 +2,8 @@
 
 import doctest
 import re
-from pathlib import Path
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from conftest import README
 
 
 def test_readme_python_example():

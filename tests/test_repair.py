@@ -1,69 +1,33 @@
-"""End-to-end repair with the real model: cases as data, invariants, the sample article."""
+"""End-to-end repair through the public API: the sample article (in-sample), options,
+user lexicons, long documents, detection. Sentence cases are data (tests/cases, run by
+test_cases.py); random-text properties are in test_properties.py."""
 
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import zhrepair
-from conftest import load_cases
-from zhrepair import EditKind, apply_edits
+from conftest import check_invariants, spinner_dict_path
+from zhrepair import EditKind
 
 
-@pytest.mark.parametrize("case", load_cases("negative.json"), ids=lambda c: c["label"])
-def test_clean_text_is_returned_byte_for_byte(repairer, case):
-    result = repairer.repair(case["text"])
-    assert result.edits == ()
-    assert result.text is case["text"] or result.text == case["text"]
-    assert result.text.encode("utf-8") == case["text"].encode("utf-8")
-
-
-@pytest.mark.parametrize("case", load_cases("positive.json"), ids=lambda c: c["label"])
-def test_spun_text_is_restored(repairer, case):
-    result = repairer.repair(case["text"])
-    assert result.text == case["expected"]
-    assert result.spin_score > 0.5
-    assert_invariants(case["text"], result)
-
-
-def assert_invariants(text, result):
-    for e in result.edits:
-        assert text[e.start : e.end] == e.before
-        assert 0.0 <= e.confidence <= 1.0
-        assert isinstance(e.kind, EditKind)
-    spans = [(e.start, e.end) for e in result.edits]
-    assert spans == sorted(spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "edits overlap"
-    assert apply_edits(text, result.edits) == result.text
-    if not result.edits:
-        assert result.text == text
-    assert 0.0 <= result.spin_score <= 1.0
-
-
-# Text made of spun forms, their originals, ordinary words and punctuation.
-PIECES = ["繁荣", "发展", "改进", "创新", "高质地", "坐褥", "党筑", "引颈", "正在", "在", "机闭", "闭节",
-          "经济", "社会", "我们", "的", "了", "，", "。", "\n", " ", "A1", "《", "》", "發展", "黨築", "😀"]
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
-def test_invariants_hold_on_random_text(repairer, text):
-    assert_invariants(text, repairer.repair(text))
-
-
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(max_size=80))
-def test_invariants_hold_on_arbitrary_unicode(repairer, text):
-    assert_invariants(text, repairer.repair(text))
+def article_extent(text: str) -> tuple[int, int]:
+    """Where the sample page's article body lies: from its first indented paragraph to
+    where the page repeats its title (the footer, glued to the last paragraph)."""
+    title = text.split("\n")[2]
+    start = text.index("\n  ") + 1
+    end = text.rindex(title)
+    assert text.count(title) == 2 and start < end
+    return start, end
 
 
 def test_sample_article_in_sample_quality(repairer, sample_text, sample_edits):
-    """In-sample: the shipped lexicon holds the sample's pairs. Floors, not targets."""
+    """IN-SAMPLE: the shipped lexicon is the sample's own pairs, so this is a regression
+    guard, not a measure of quality. Floors far below today's figures (P 0.986, R 0.973)."""
     from benchmarks.scoring import gold_from_dicts, score
 
     result = repairer.repair(sample_text)
-    assert_invariants(sample_text, result)
+    check_invariants(sample_text, result)
     s = score(sample_text, gold_from_dicts(sample_edits), result.edits)
     assert s.precision >= 0.93, s
     assert s.recall >= 0.90, s
@@ -74,7 +38,7 @@ def test_explain_off_gives_bare_edits(repairer, sample_text):
     with_alts = repairer.repair(sample_text)
     bare = repairer.repair(sample_text, explain=False)
     assert bare.text == with_alts.text
-    assert all(e.alternatives == () for e in bare.edits)
+    assert bare.edits == tuple(replace(e, alternatives=()) for e in with_alts.edits)
     assert any(e.alternatives for e in with_alts.edits)
 
 
@@ -83,13 +47,15 @@ def test_options_are_validated(repairer):
         repairer.repair("文本", no_such_option=1)
     with pytest.raises(ValueError, match="min_confidence"):
         zhrepair.Repairer(min_confidence=2.0)
+    with pytest.raises(ValueError, match="block_chars"):
+        repairer.repair("文本", block_chars=999)
 
 
-def test_min_confidence_only_removes_edits(repairer, sample_text):
+def test_min_confidence_only_removes_edits_on_the_sample(repairer, sample_text):
     loose = repairer.repair(sample_text)
     strict = repairer.repair(sample_text, min_confidence=0.99)
     assert 0 < len(strict.edits) < len(loose.edits)
-    assert {(e.start, e.after) for e in strict.edits} <= {(e.start, e.after) for e in loose.edits}
+    assert {(e.start, e.end, e.after) for e in strict.edits} <= {(e.start, e.end, e.after) for e in loose.edits}
 
 
 def test_non_str_input_is_a_type_error(repairer):
@@ -97,10 +63,16 @@ def test_non_str_input_is_a_type_error(repairer):
         repairer.repair(b"bytes")
 
 
+def test_lone_surrogate_is_a_value_error(repairer):
+    with pytest.raises(ValueError, match="surrogate"):
+        repairer.repair("繁荣\ud800改进")
+
+
 def test_user_whitelist_protects_a_word(sample_text):
     whitelist = zhrepair.Lexicon.from_pairs([("繁荣", "繁荣")], name="mine")
     r = zhrepair.Repairer(lexicons=[whitelist])
     result = r.repair(sample_text)
+    assert "繁荣" in sample_text
     assert all(e.before != "繁荣" for e in result.edits)
     assert any(e.before == "改进" for e in result.edits)
 
@@ -124,27 +96,38 @@ def test_lexicon_forms_with_other_scripts_are_repaired():
     text = "要哄骗好各类资源，优化资源设置装备摆设，欢迎来论坛t.example.net交流，提高设置装备摆设效率。"
     result = r.repair(text)
     assert "来论坛交流" in result.text, result
-    assert_invariants(text, result)
+    check_invariants(text, result)
 
 
-SHARED_DACMS = Path(__file__).resolve().parents[2] / "shared" / "data" / "spinner-dicts" / "dacms_word.tsv"
-
-
-@pytest.mark.skipif(not SHARED_DACMS.exists(), reason=f"shared spinner dictionary not found at {SHARED_DACMS}")
+@pytest.mark.slow
 def test_clean_text_stays_clean_with_a_big_public_dictionary():
     """dacms lists 仗义执言 as a spun form of 打抱不平; the model has never seen the idiom."""
-    lexicon = zhrepair.load_lexicon(SHARED_DACMS, format="tab", direction="original-first")
+    lexicon = zhrepair.load_lexicon(spinner_dict_path("dacms_word.tsv"), format="tab", direction="original-first")
     r = zhrepair.Repairer(lexicons=[lexicon])
     text = "会上，多国代表发言支持中方立场，苏丹朋友仗义执言。中方愿同各方一道，推动构建人类命运共同体。"
     result = r.repair(text)
     assert result.text == text and not result.edits, result.edits
 
 
-def test_long_document_is_processed_in_blocks(repairer, sample_text):
-    doc = (sample_text + "\n") * 60  # ~140k characters, more than one block
-    result = repairer.repair(doc)
-    assert_invariants(doc, result)
-    assert len(result.edits) > 60 * 300
+@pytest.mark.parametrize("deletions", [
+    False,
+    pytest.param(True, marks=pytest.mark.xfail(strict=False, reason=(
+        "keyword stuffing is counted over the whole document: candidates.stuffing_sites compares a "
+        "block's stuffed spans with text.count(word) of the whole text, so the sample's three 创新 "
+        "deletions are lost once the document holds two copies"))),
+])
+def test_long_document_each_block_decoded_alone(repairer, sample_text, deletions):
+    """A document of copies of the sample, one copy per block: every copy gets exactly the
+    edits of the sample alone (block_chars makes the split fall after each copy)."""
+    copy = sample_text + "\n"
+    copies = 10
+    one = repairer.repair(copy, deletions=deletions)
+    doc = copy * copies
+    result = repairer.repair(doc, block_chars=len(copy), deletions=deletions)
+    check_invariants(doc, result)
+    expected = tuple(replace(e, start=e.start + k * len(copy), end=e.end + k * len(copy))
+                     for k in range(copies) for e in one.edits)
+    assert result.edits == expected
 
 
 def test_detect(repairer, sample_text):
@@ -165,14 +148,16 @@ def test_module_level_api_uses_one_default_repairer():
 def test_remove_chrome_option(repairer, sample_text):
     plain = repairer.repair(sample_text)
     cleaned = repairer.repair(sample_text, remove_chrome=True)
-    assert_invariants(sample_text, cleaned)
+    check_invariants(sample_text, cleaned)
     removed = [e for e in cleaned.edits if e.kind is EditKind.CHROME]
     assert {e.before.strip() for e in removed} >= {"新闻中心News", "浏览次数:", "返回列表", "搜索"}
     assert "浏览次数" in plain.text and "浏览次数" not in cleaned.text
-    # the repeated title goes whole, the article's own edits stay
+    # the repeated title goes whole, the article's body and its own edits stay
     assert cleaned.text.count("两翼齐飞") == plain.text.count("两翼齐飞") - 1
-    inside = {(e.start, e.after) for e in plain.edits if e.start < 2300}
-    assert inside <= {(e.start, e.after) for e in cleaned.edits}
+    start, end = article_extent(sample_text)
+    assert all(e.end <= start or e.start >= end for e in removed)
+    inside = {(e.start, e.end, e.after) for e in plain.edits if start <= e.start and e.end <= end}
+    assert inside and inside <= {(e.start, e.end, e.after) for e in cleaned.edits}
 
 
 def test_repairer_reads_a_spinner_format_lexicon(tmp_path):
@@ -191,8 +176,9 @@ def test_repairer_pickles_without_its_model(sample_text):
 
     mine = zhrepair.Repairer(lexicons=[zhrepair.Lexicon.from_pairs([("哄骗", "利用")], name="mine")], min_confidence=0.6)
     mine.repair("预热")
+    assert "model=loaded" in repr(mine)
     data = pickle.dumps(mine)
     assert len(data) < 200_000  # lexicons and options, not the 17 MB model
     copy = pickle.loads(data)
-    assert copy.config == mine.config and not copy.loaded
+    assert copy.config == mine.config and "model=not loaded" in repr(copy)
     assert copy.repair(sample_text).text == mine.repair(sample_text).text
