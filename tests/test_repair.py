@@ -111,10 +111,7 @@ def test_clean_text_stays_clean_with_a_big_public_dictionary():
 
 @pytest.mark.parametrize("deletions", [
     False,
-    pytest.param(True, marks=pytest.mark.xfail(strict=False, reason=(
-        "keyword stuffing is counted over the whole document: candidates.stuffing_sites compares a "
-        "block's stuffed spans with text.count(word) of the whole text, so the sample's three 创新 "
-        "deletions are lost once the document holds two copies"))),
+    True,
 ])
 def test_long_document_each_block_decoded_alone(repairer, sample_text, deletions):
     """A document of copies of the sample, one copy per block: every copy gets exactly the

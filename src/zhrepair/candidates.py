@@ -12,6 +12,7 @@ is evidence against spinning.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from typing import Mapping
 
@@ -64,8 +65,9 @@ class CandidateFinder:
         }
         rare -= dictionary_words(rare)
         self._strong = {key: key in rare for key in self._options}
+        self.whitelist = frozenset(lexicon.whitelist)  # never edited, nor anything overlapping them
         self._automaton = ahocorasick.Automaton()
-        keys = set(self._options) | set(self.original_sources)
+        keys = set(self._options) | set(self.original_sources) | self.whitelist
         for key in keys:
             self._automaton.add_word(key, key)
         if keys:
@@ -82,9 +84,12 @@ class CandidateFinder:
         *clauses* are the clauses of that block. *char_swaps*: also char-swap sites."""
         sites: list[Site] = []
         standing: Counter = Counter()
+        protected: list[tuple[int, int]] = []
         if self._has_keys:
             for end_idx, key in self._automaton.iter(text, start, len(text) if end is None else end):
                 s, e = end_idx - len(key) + 1, end_idx + 1
+                if key in self.whitelist:
+                    protected.append((s, e))
                 options = self._options.get(key)
                 if options:
                     copies = [Option(o.text, o.choice, o.source, o.kind) for o in options]
@@ -107,7 +112,7 @@ class CandidateFinder:
                 if same is None:  # a spun form the lexicon knows is explained by the lexicon
                     sites.append(cs)
         sites.sort(key=lambda s: (s.start, s.end))
-        return Scan(sites, opportunities, standing)
+        return Scan(sites, opportunities, standing, sorted(protected))
 
     def _standalone(self, text: str, s: int, e: int) -> bool:
         """No longer vocabulary word covers ``text[s:e]`` (发展 in 发展中国家 is not a word of its own)."""
@@ -152,6 +157,24 @@ class CandidateFinder:
         return list(found.values())
 
 
+def drop_protected(sites: list[Site], protected: list[tuple[int, int]]) -> list[Site]:
+    """*sites* without those overlapping a whitelisted word's occurrence (sorted *protected* spans)."""
+    if not protected:
+        return sites
+    starts = [a for a, _ in protected]
+    furthest = []  # furthest end among protected spans starting at or before each one
+    top = -1
+    for _, b in protected:
+        top = max(top, b)
+        furthest.append(top)
+
+    def overlaps(site: Site) -> bool:
+        k = bisect.bisect_left(starts, site.end) - 1  # the last span starting before the site ends
+        return k >= 0 and furthest[k] > site.start
+
+    return [site for site in sites if not overlaps(site)]
+
+
 def stuffing_sites(text: str, clauses: list[Clause], keywords: frozenset[str],
                    original_sources: Mapping[str, set[str]], spun_forms: frozenset[str], min_repeats: int) -> list[Site]:
     """Deletion sites: a keyword at the end of a clause, right before punctuation.
@@ -173,9 +196,10 @@ def stuffing_sites(text: str, clauses: list[Clause], keywords: frozenset[str],
                 found[word].append((clause.end - length, clause.end))
                 break
     sites = []
+    lo, hi = (clauses[0].start, clauses[-1].end) if clauses else (0, 0)
     for word, spans in found.items():
-        # a stuffed keyword stands before punctuation again and again, and mostly there
-        if word in keywords or len(spans) >= min_repeats and len(spans) * 2 >= text.count(word):
+        # a stuffed keyword stands before punctuation again and again (in this block), and mostly there
+        if word in keywords or len(spans) >= min_repeats and len(spans) * 2 >= text.count(word, lo, hi):
             for start, end in spans:
                 option = Option("", 1.0, f"stuffing:{word}", EditKind.DELETION)
                 sites.append(Site(start, end, word, [option], frozenset(original_sources.get(word, ()))))

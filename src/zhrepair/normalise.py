@@ -47,11 +47,14 @@ class View:
     def converted(self) -> bool:
         return self.text is not self.original and self.text != self.original
 
-    def to_input_script(self, start: int, end: int, replacement: str, context: int = 12) -> str:
-        """*replacement* for ``original[start:end]``, in the script of the text around it."""
+    def to_input_script(self, start: int, end: int, replacement: str, context: int = 12,
+                        floor: int = 0, ceiling: int | None = None) -> str:
+        """*replacement* for ``original[start:end]``, in the script of the text around it
+        (*context* characters each side, not outside ``floor:ceiling``, e.g. one block)."""
         if not replacement or not self.converted:
             return replacement
-        lo, hi = max(0, start - context), end + context
+        lo = max(floor, start - context)
+        hi = end + context if ceiling is None else min(ceiling, end + context)
         if self.original[lo:hi] == self.text[lo:hi]:
             return replacement  # simplified surroundings (mixed-script document)
         return _converters()[1].convert(replacement)

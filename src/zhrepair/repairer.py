@@ -50,8 +50,13 @@ class _Block:
 
     sites: list[Site]
     doc: decoder.DocumentModel
-    chars: int
+    start: int
+    end: int
     evidence: list[Evidence]  # from the first pass, so that repair() and detect() agree
+
+    @property
+    def chars(self) -> int:
+        return self.end - self.start
 
 
 class Repairer:
@@ -152,7 +157,7 @@ class Repairer:
         config = self._call_config(options)
         view = normalise.normalise(text)
         blocks = [self._analyse(view, start, end, config, rescore=True) for start, end in _blocks(view.text, config.block_chars)]
-        edits = [self._edit(view, d, config) for b in blocks for d in self._decide(b, config)]
+        edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(b, config)]
         if config.remove_chrome:
             edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
         found = self._detection(view, blocks)
@@ -217,6 +222,7 @@ class Repairer:
         if config.deletions:
             scan.sites += candidates.stuffing_sites(text, clauses, self.stuffing_keywords, res.finder.original_sources,
                                                     res.finder.spun_forms, tuning.stuffing_min_repeats)
+        scan.sites = candidates.drop_protected(scan.sites, scan.protected)
         index = normalise.ClauseIndex(text, clauses)
         placed = [(index.around(site.start, site.end), site) for site in scan.sites]
         context = Context(text)
@@ -244,27 +250,27 @@ class Repairer:
                     res.scorer.score_site(clause, site, context, window)
             if changes:
                 decoder.refit(sites, doc, scan.opportunities, tuning)
-        return _Block(sites, doc, end - start, found)
+        return _Block(sites, doc, start, end, found)
 
     def _decide(self, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
         ratio = config.min_choice_ratio if config.min_choice_ratio is not None else self.tuning.min_choice_ratio
         return decoder.decide(block.sites, block.doc, self.tuning, min_confidence=config.min_confidence,
                               min_choice_ratio=ratio)
 
-    def _edit(self, view: normalise.View, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
+    def _edit(self, view: normalise.View, block: _Block, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option
         assert option is not None
         alternatives: tuple[Alternative, ...] = ()
         if config.explain:
             alternatives = tuple(
-                Alternative(view.to_input_script(site.start, site.end, site.spun if o is None else o.text), round(p, 4))
+                Alternative(view.to_input_script(site.start, site.end, site.spun if o is None else o.text, floor=block.start, ceiling=block.end), round(p, 4))
                 for o, p in d.ranked if o is not option
             )
         return Edit(
             start=site.start,
             end=site.end,
             before=view.original[site.start : site.end],
-            after=view.to_input_script(site.start, site.end, option.text),
+            after=view.to_input_script(site.start, site.end, option.text, floor=block.start, ceiling=block.end),
             confidence=round(d.posterior, 4),
             kind=option.kind,
             source=option.source,

@@ -50,3 +50,4 @@ class Scan:
     # rule's original character left standing
     opportunities: Counter = field(default_factory=Counter)
     standing: Counter = field(default_factory=Counter)  # (source, original form) -> count, the same by form
+    protected: list[tuple[int, int]] = field(default_factory=list)  # spans of whitelisted words, sorted
