@@ -260,17 +260,21 @@ class Repairer:
     def _edit(self, view: normalise.View, block: _Block, d: decoder.SiteDecision, config: RepairConfig) -> Edit:
         site, option = d.site, d.option
         assert option is not None
+
+        def scripted(replacement: str) -> str:  # in the script of the block around the site
+            return view.to_input_script(site.start, site.end, replacement, floor=block.start, ceiling=block.end)
+
         alternatives: tuple[Alternative, ...] = ()
         if config.explain:
             alternatives = tuple(
-                Alternative(view.to_input_script(site.start, site.end, site.spun if o is None else o.text, floor=block.start, ceiling=block.end), round(p, 4))
+                Alternative(scripted(site.spun if o is None else o.text), round(p, 4))
                 for o, p in d.ranked if o is not option
             )
         return Edit(
             start=site.start,
             end=site.end,
             before=view.original[site.start : site.end],
-            after=view.to_input_script(site.start, site.end, option.text, floor=block.start, ceiling=block.end),
+            after=scripted(option.text),
             confidence=round(d.posterior, 4),
             kind=option.kind,
             source=option.source,
