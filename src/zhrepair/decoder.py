@@ -50,6 +50,8 @@ class SiteDecision:
     option: Option | None  # None: keep the spun text
     posterior: float  # probability of the chosen hypothesis
     ranked: list[tuple[Option | None, float]]  # every hypothesis with its posterior, best first
+    keep: float = 0.0  # posterior of keeping the spun text
+    runner_up: float = 0.0  # posterior of the best other original
 
 
 @dataclass
@@ -327,13 +329,14 @@ def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confide
         ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
         ranked.sort(key=lambda x: -x[1])
         option, prob = ranked[0]
+        runner_up = max((p for o, p in ranked[1:] if o is not None), default=0.0)
         if option is not None and not doc.is_spun and not (
             doc.detected and site.strong and option.delta * tuning.lm_weight >= margin
         ):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
             continue
-        decisions.append(SiteDecision(site, option, prob, ranked))
+        decisions.append(SiteDecision(site, option, prob, ranked, float(keep[i]) / t, runner_up))
     confident = [d for d in _resolve_overlaps(decisions) if d.posterior >= min_confidence]
     return _drop_unclear_choices(confident, min_choice_ratio)
 
@@ -344,8 +347,7 @@ def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[Site
     still decided, since the run is only right when all of it is."""
     keep = []
     for i, d in enumerate(chosen):
-        runner_up = max((p for o, p in d.ranked if o is not None and o is not d.option), default=0.0)
-        if d.posterior < ratio * runner_up:
+        if d.posterior < ratio * d.runner_up:
             before = chosen[i - 1].site.end >= d.site.start if i else False
             after = chosen[i + 1].site.start <= d.site.end if i + 1 < len(chosen) else False
             if not (before or after):
@@ -400,5 +402,4 @@ def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
 
 
 def _log_odds(d: SiteDecision) -> float:
-    keep = next((p for o, p in d.ranked if o is None), 0.0)
-    return math.log10(max(d.posterior, 1e-12) / max(keep, 1e-12))
+    return math.log10(max(d.posterior, 1e-12) / max(d.keep, 1e-12))

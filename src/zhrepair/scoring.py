@@ -34,6 +34,8 @@ class Context:
 
     def left(self, pos: int, floor: int, n: int) -> str:
         """Up to *n* characters ending at *pos*, not before *floor*."""
+        if not self.replacements:
+            return self.text[max(floor, pos - n) : pos]
         parts: list[str] = []
         size = 0
         k = bisect.bisect_left(self.starts, pos) - 1
@@ -59,6 +61,8 @@ class Context:
 
     def right(self, pos: int, ceiling: int, n: int) -> str:
         """Up to *n* characters starting at *pos*, not past *ceiling*."""
+        if not self.replacements:
+            return self.text[pos : min(ceiling, pos + n)]
         parts: list[str] = []
         size = 0
         k = bisect.bisect_left(self.starts, pos)
@@ -91,10 +95,9 @@ class SiteScorer:
         self._score = lru_cache(maxsize=500_000)(self._score_uncached)
 
     def _score_uncached(self, text: str, bos: bool, eos: bool) -> float:
-        words = self.segmenter.cut(text) if text else ()
-        if not words:
+        if not text:
             return 0.0
-        return self.lm.score(words, bos=bos, eos=eos)
+        return self.lm.score(self.segmenter.cut_uncached(text), bos=bos, eos=eos)
 
     def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
         """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*
@@ -104,14 +107,15 @@ class SiteScorer:
         right = context.right(site.end, clause.end, w + 1)
         bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
         left, right = left[-w:], right[:w]
-        base = self._score(left + site.spun + right, bos, eos)
+        score, discount = self._score, self.unigram_discount
+        base = score(left + site.spun + right, bos, eos)
+        spun_alone = score(site.spun, False, False)
         for option in site.options:
-            option.delta = self._score(left + option.text + right, bos, eos) - base
+            option.delta = score(left + option.text + right, bos, eos) - base
             if option.text and option.kind is not EditKind.DELETION:
                 # the decoder's per-document rates already say how often a form is spun;
                 # take part of the words' own frequency out so it is not counted twice
-                own = self._score(option.text, False, False) - self._score(site.spun, False, False)
-                option.delta -= self.unigram_discount * own
+                option.delta -= discount * (score(option.text, False, False) - spun_alone)
             if option.kind is EditKind.DELETION:
                 # a shorter text always scores higher: compare with the word's own unigram
                 # cost, so only a word that fits its context worse than chance goes

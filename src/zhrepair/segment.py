@@ -13,6 +13,11 @@ from __future__ import annotations
 import functools
 from typing import Mapping
 
+try:  # the same dynamic programme in C, built by setup.py when a compiler is there
+    from . import _segment as _native
+except ImportError:  # pragma: no cover - a build without the extension
+    _native = None
+
 
 class Segmenter:
     """``cut(text)`` → the most probable word sequence, as a tuple (results are cached)."""
@@ -29,7 +34,16 @@ class Segmenter:
         self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
 
+    def cut_uncached(self, text: str) -> tuple[str, ...]:
+        """:meth:`cut` without its cache (for callers that cache what they build from it)."""
+        return self._cut(text)
+
     def _cut(self, text: str) -> tuple[str, ...]:
+        if _native is not None:
+            return _native.cut(text, self._table, self._unknown)
+        return self._cut_python(text)
+
+    def _cut_python(self, text: str) -> tuple[str, ...]:
         n = len(text)
         table, unknown = self._table, self._unknown
         get = table.get
