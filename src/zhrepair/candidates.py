@@ -13,6 +13,7 @@ is evidence against spinning.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from typing import Mapping
 
@@ -77,6 +78,8 @@ class CandidateFinder:
         for e in char_swaps:
             if len(e.spun) == 1 and len(e.original) == 1:
                 self.char_rules[e.spun].append((e.original, e.source))
+        # the characters spinners swap in, found with one regular-expression pass per clause
+        self._swapped_in = re.compile("[" + "".join(map(re.escape, sorted(self.char_rules))) + "]" if self.char_rules else "(?!)")
 
     def scan(self, text: str, clauses: list[Clause], start: int = 0, end: int | None = None,
              char_swaps: bool = True) -> Scan:
@@ -101,9 +104,10 @@ class CandidateFinder:
         for (src, _), n in standing.items():
             opportunities[src] += n
         if char_swaps and self.char_rules:
+            joined = "\n".join(c.text for c in clauses)
             for ch, rules in self.char_rules.items():
                 for orig_ch, source in rules:
-                    n = sum(c.text.count(orig_ch) for c in clauses)
+                    n = joined.count(orig_ch)
                     if n:
                         opportunities[(source, f"{orig_ch}→{ch}")] += n
             by_span = {(site.start, site.end): site for site in sites}
@@ -125,14 +129,13 @@ class CandidateFinder:
     def _char_swap_sites(self, text: str, clauses: list[Clause]) -> list[Site]:
         lm = self.lm
         found: dict[tuple[int, int], Site] = {}
+        swapped_in = self._swapped_in
         for clause in clauses:
             ctext = clause.text
             n = len(ctext)
-            for p, ch in enumerate(ctext):
-                rules = self.char_rules.get(ch)
-                if not rules:
-                    continue
-                for orig_ch, source in rules:
+            for m in swapped_in.finditer(ctext):
+                p, ch = m.start(), m.group()
+                for orig_ch, source in self.char_rules[ch]:
                     for length in (2, 3, 4):
                         for a in range(max(0, p - length + 1), min(p, n - length) + 1):
                             word = ctext[a : a + length]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -28,12 +28,14 @@ def _converters():
 
 @dataclass(frozen=True)
 class Clause:
+    """A run of Han characters: ``text`` at ``start:end`` of the working text."""
+
     start: int
     text: str
+    end: int = field(init=False, repr=False)
 
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "end", self.start + len(self.text))
 
 
 @dataclass(frozen=True)
