@@ -78,3 +78,10 @@ def check_invariants(text, result) -> None:
     if not result.edits:
         assert result.text == text
     assert 0.0 <= result.spin_score <= 1.0
+
+
+def pytest_configure(config):
+    """Compiled lexicons go to a folder of this run, never the user's cache (subprocesses inherit it)."""
+    import tempfile
+
+    os.environ.setdefault("ZHREPAIR_CACHE_DIR", tempfile.mkdtemp(prefix="zhrepair-test-cache-"))

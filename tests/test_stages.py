@@ -322,3 +322,17 @@ def test_config_validation():
         RepairConfig().merged(min_choice_ratio=0.5)
     with pytest.raises(TypeError):
         zhrepair.Repairer(nonsense=True)
+
+
+def test_compiled_segmenter_matches_the_python_one(segmenter, sample_text):
+    """The C dynamic programme (built by setup.py) and the Python one give the same words."""
+    import random
+
+    from zhrepair import segment
+
+    if segment._native_cut is None:
+        pytest.skip("the C segmenter was not built (no compiler at install time)")
+    rng = random.Random(7)
+    pieces = [sample_text[i : i + rng.randrange(0, 24)] for i in (rng.randrange(len(sample_text)) for _ in range(3000))]
+    pieces += ["", "a", "😀中国", "ABC党建引领", "\n"]
+    assert [segmenter.cut_uncached(p) for p in pieces] == [segmenter._cut_python(p) for p in pieces]

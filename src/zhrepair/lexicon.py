@@ -92,6 +92,18 @@ class Lexicon:
         return f"<Lexicon {self.name!r}: {len(self)} entries, {len(self.whitelist)} whitelisted>"
 
     @classmethod
+    def from_columns(cls, name: str, spun: Sequence[str], original: Sequence[str], weight: Sequence[float],
+                     source: Sequence[str], whitelist: Iterable[str] = ()) -> "Lexicon":
+        """Rebuild a lexicon from its entries as columns (distinct (spun, original) pairs,
+        as :func:`zhrepair.lexicon_cache` stores them) and its whitelist."""
+        lex = cls(name=name)
+        by_spun = lex._by_spun
+        for s, o, w, src in zip(spun, original, weight, source):
+            by_spun[s][o] = LexiconEntry(s, o, w, src)
+        lex.whitelist.update(whitelist)
+        return lex
+
+    @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], name: str = "", weight: float = 1.0) -> "Lexicon":
         """Build from ``(spun, original)`` pairs (pairs with an empty side are skipped)."""
         return cls((LexiconEntry(s, o, weight, name) for s, o in pairs if s and o), name=name)

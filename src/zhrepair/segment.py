@@ -11,12 +11,15 @@ generator-based ``cut``, and it needs no temp-file cache.
 from __future__ import annotations
 
 import functools
-from typing import Mapping
+from typing import Callable, Mapping
 
+_native_cut: Callable[[str, dict, float], tuple[str, ...]] | None = None
 try:  # the same dynamic programme in C, built by setup.py when a compiler is there
-    from . import _segment as _native
+    from ._segment import cut as _compiled_cut
+
+    _native_cut = _compiled_cut
 except ImportError:  # pragma: no cover - a build without the extension
-    _native = None
+    pass
 
 
 class Segmenter:
@@ -39,8 +42,8 @@ class Segmenter:
         return self._cut(text)
 
     def _cut(self, text: str) -> tuple[str, ...]:
-        if _native is not None:
-            return _native.cut(text, self._table, self._unknown)
+        if _native_cut is not None:
+            return _native_cut(text, self._table, self._unknown)
         return self._cut_python(text)
 
     def _cut_python(self, text: str) -> tuple[str, ...]:

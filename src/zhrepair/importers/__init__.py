@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+from .. import lexicon_cache
 from ..errors import LexiconError
 from ..lexicon import Lexicon, LexiconEntry, load_tsv
 from .formats import CONVENTION, DIRECTIONS, FORMAT_ALIASES, FORMATS, READERS, Pair, RawRecords, decode_bytes
@@ -249,13 +250,22 @@ def load_lexicon(
     :class:`~zhrepair.LexiconError` naming it). Any other format (``"auto"``,
     ``"arrow"``, ``"tsv"``, ``"php"``, ...) goes through :func:`read_pairs_with_info`
     with the given ``direction`` (``"original-first"``, ``"spun-first"`` or ``"auto"``).
-    Entries without a source get *name* (default: the file's stem).
+    Entries without a source get *name* (default: the file's stem). What was read is
+    kept in a compiled cache (:mod:`zhrepair.lexicon_cache`): loading the unchanged file
+    again skips the parsing.
     """
     label = name or Path(path).stem
+    options = {"format": format, "direction": direction, "encoding": encoding, "name": label}
+    cached = lexicon_cache.load(path, options)
+    if cached is not None:
+        return cached
     if format == "zhrepair":
-        return load_tsv(path, name=label, encoding=encoding)
-    info = read_pairs_with_info(path, format=format, direction=direction, encoding=encoding)
-    return Lexicon(info.entries(source=label), name=label)
+        lexicon = load_tsv(path, name=label, encoding=encoding)
+    else:
+        info = read_pairs_with_info(path, format=format, direction=direction, encoding=encoding)
+        lexicon = Lexicon(info.entries(source=label), name=label)
+    lexicon_cache.store(path, options, lexicon)
+    return lexicon
 
 
 def load_any(path: PathLike) -> Lexicon:
