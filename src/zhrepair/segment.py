@@ -21,6 +21,8 @@ try:  # the same dynamic programme in C, built by setup.py when a compiler is th
 except ImportError:  # pragma: no cover - a build without the extension
     pass
 
+COMPILED = _native_cut is not None  # whether cut() runs the C dynamic programme
+
 
 class Segmenter:
     """``cut(text)`` → the most probable word sequence, as a tuple (results are cached)."""
@@ -44,9 +46,10 @@ class Segmenter:
     def _cut(self, text: str) -> tuple[str, ...]:
         if _native_cut is not None:
             return _native_cut(text, self._table, self._unknown)
-        return self._cut_python(text)
+        return self.cut_python(text)
 
-    def _cut_python(self, text: str) -> tuple[str, ...]:
+    def cut_python(self, text: str) -> tuple[str, ...]:
+        """The dynamic programme in Python (what the C extension computes, and the fallback)."""
         n = len(text)
         table, unknown = self._table, self._unknown
         get = table.get
