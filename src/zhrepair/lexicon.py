@@ -20,10 +20,10 @@ from __future__ import annotations
 import itertools
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Iterable, Iterator, NamedTuple, Sequence, Union
 
 from .errors import LexiconError, TextDecodeError
 from .fileio import decode_utf8
@@ -31,9 +31,9 @@ from .fileio import decode_utf8
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-@dataclass(frozen=True)
-class LexiconEntry:
-    """``spun`` may be the spinner's output for ``original``, with a relative ``weight``."""
+class LexiconEntry(NamedTuple):
+    """``spun`` may be the spinner's output for ``original``, with a relative ``weight``
+    (an immutable record; a named tuple, as big lexicons hold hundreds of thousands)."""
 
     spun: str
     original: str
@@ -171,7 +171,7 @@ def parse_tsv(text: str, name: str = "", *, strict: bool = True, where: str | No
     ``where:line``, *where* defaulting to *name*), or skip them.
     """
     rows = read_tsv(text, where or name, strict=strict)
-    return Lexicon((e if e.source else replace(e, source=name) for e in rows.entries), name=name)
+    return Lexicon((e if e.source else e._replace(source=name) for e in rows.entries), name=name)
 
 
 def dump_tsv(entries: Iterable[LexiconEntry], comments: Sequence[str] = ()) -> str:
