@@ -10,18 +10,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-static PyObject *cut(PyObject *self, PyObject *args) {
-    PyObject *text, *table;
-    double unknown;
-    if (!PyArg_ParseTuple(args, "UO!d", &text, &PyDict_Type, &table, &unknown))
-        return NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+/* Fill step[i] (the length of the word starting at i on the best path); 0 on success. */
+static int segment(PyObject *text, PyObject *table, double unknown, Py_ssize_t n, Py_ssize_t *step) {
     double *best = PyMem_Malloc(sizeof(double) * (n + 1));
-    Py_ssize_t *step = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    if (!best || !step) {
-        PyMem_Free(best);
-        PyMem_Free(step);
-        return PyErr_NoMemory();
+    if (!best) {
+        PyErr_NoMemory();
+        return -1;
     }
     best[n] = 0.0;
     step[n] = 1;
@@ -51,30 +45,83 @@ static PyObject *cut(PyObject *self, PyObject *args) {
         best[i] = top;
         step[i] = top_len;
     }
+    PyMem_Free(best);
+    return 0;
+fail:
+    PyMem_Free(best);
+    return -1;
+}
+
+static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n) {
+    PyObject *table;
+    double unknown;
+    if (!PyArg_ParseTuple(args, "UO!d", text, &PyDict_Type, &table, &unknown))
+        return NULL;
+    *n = PyUnicode_GET_LENGTH(*text);
+    Py_ssize_t *step = PyMem_Malloc(sizeof(Py_ssize_t) * (*n + 1));
+    if (!step) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    if (segment(*text, table, unknown, *n, step) < 0) {
+        PyMem_Free(step);
+        return NULL;
+    }
+    return step;
+}
+
+/* cut(text, table, unknown) -> tuple of words */
+static PyObject *cut(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t n;
+    Py_ssize_t *step = parse(args, &text, &n);
+    if (!step) return NULL;
     Py_ssize_t count = 0;
     for (Py_ssize_t i = 0; i < n; i += step[i]) count++;
     PyObject *out = PyTuple_New(count);
-    if (!out) goto fail;
+    if (!out) goto done;
     Py_ssize_t k = 0;
     for (Py_ssize_t i = 0; i < n; i += step[i]) {
         PyObject *word = PyUnicode_Substring(text, i, i + step[i]);
         if (!word) {
-            Py_DECREF(out);
-            goto fail;
+            Py_CLEAR(out);
+            goto done;
         }
         PyTuple_SET_ITEM(out, k++, word);
     }
-    PyMem_Free(best);
+done:
     PyMem_Free(step);
     return out;
-fail:
-    PyMem_Free(best);
+}
+
+/* cut_joined(text, table, unknown) -> the words joined by single spaces (what KenLM reads) */
+static PyObject *cut_joined(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_ssize_t n;
+    Py_ssize_t *step = parse(args, &text, &n);
+    if (!step) return NULL;
+    Py_ssize_t words = 0;
+    for (Py_ssize_t i = 0; i < n; i += step[i]) words++;
+    Py_ssize_t size = words ? n + words - 1 : 0;
+    PyObject *out = PyUnicode_New(size, PyUnicode_MAX_CHAR_VALUE(text) < 127 ? 127 : PyUnicode_MAX_CHAR_VALUE(text));
+    if (!out) goto done;
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t i = 0; i < n; i += step[i]) {
+        if (pos) PyUnicode_WRITE(PyUnicode_KIND(out), PyUnicode_DATA(out), pos++, ' ');
+        if (PyUnicode_CopyCharacters(out, pos, text, i, step[i]) < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        pos += step[i];
+    }
+done:
     PyMem_Free(step);
-    return NULL;
+    return out;
 }
 
 static PyMethodDef methods[] = {
     {"cut", cut, METH_VARARGS, "Max-probability segmentation of a text over a prefix table."},
+    {"cut_joined", cut_joined, METH_VARARGS, "The same segmentation, as one string of space-separated words."},
     {NULL, NULL, 0, NULL},
 };
 

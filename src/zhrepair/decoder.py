@@ -105,27 +105,39 @@ class _Prepared:
         ks_site: list[int] = []
         ks_src: list[int] = []
         form_count: Counter = Counter()
-        self.deletion = np.zeros(len(sites), dtype=bool)
-        self.general = np.zeros(len(sites), dtype=bool)
+        deletion: list[bool] = []
+        general: list[bool] = []
         self.lm_weight = tuning.lm_weight
+        deletion_kind = EditKind.DELETION
         for i, site in enumerate(sites):
             options = site.options
-            multi = len({o.text for o in options}) > 1
+            spun = site.spun
+            multi = len(options) > 1 and len({o.text for o in options}) > 1
             keys = set()
+            is_deletion = False
+            is_general = True
             for o in options:
-                key = (o.source, o.rule or site.spun)
-                f = forms.setdefault(key, len(forms))
-                sources.setdefault(o.source, len(sources))
+                src = o.source
+                key = (src, o.rule or spun)
+                f = forms.get(key)
+                if f is None:
+                    f = forms[key] = len(forms)
+                if src not in sources:
+                    sources[src] = len(sources)
                 keys.add(f)
                 opt_site.append(i)
                 opt_form.append(f)
-                opt_choice.append(choices.setdefault((site.spun, o.text), len(choices)) if multi else -1)
+                opt_choice.append(choices.setdefault((spun, o.text), len(choices)) if multi else -1)
+                is_deletion = is_deletion or o.kind is deletion_kind
+                is_general = is_general and src in GENERAL_SOURCES
             form_count.update(keys)
             for src in site.keep_sources:
                 ks_site.append(i)
                 ks_src.append(sources.setdefault(src, len(sources)))
-            self.deletion[i] = any(o.kind is EditKind.DELETION for o in options)
-            self.general[i] = all(o.source in GENERAL_SOURCES for o in options)
+            deletion.append(is_deletion)
+            general.append(is_general)
+        self.deletion = np.array(deletion, dtype=bool)
+        self.general = np.array(general, dtype=bool)
         self.sources, self.forms, self.choices = list(sources), list(forms), list(choices)
         self.n_sites = len(sites)
         self.opt_site = np.array(opt_site, dtype=np.intp)

@@ -84,6 +84,10 @@ class LanguageModel:
     def score(self, words: Sequence[str], bos: bool = False, eos: bool = False) -> float:
         return self._model.score(" ".join(words), bos=bos, eos=eos)
 
+    def score_joined(self, sentence: str, bos: bool = False, eos: bool = False) -> float:
+        """:meth:`score` of words already joined by single spaces."""
+        return self._model.score(sentence, bos=bos, eos=eos)
+
     def logprob(self, word: str) -> float:
         """Unigram log10 probability; the model's ``<unk>`` probability when out of vocabulary."""
         return self.unigram.get(word, self.unk_logprob)

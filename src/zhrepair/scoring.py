@@ -97,7 +97,7 @@ class SiteScorer:
     def _score_uncached(self, text: str, bos: bool, eos: bool) -> float:
         if not text:
             return 0.0
-        return self.lm.score(self.segmenter.cut_uncached(text), bos=bos, eos=eos)
+        return self.lm.score_joined(self.segmenter.joined(text), bos, eos)
 
     def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
         """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*

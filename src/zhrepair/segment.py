@@ -14,10 +14,12 @@ import functools
 from typing import Callable, Mapping
 
 _native_cut: Callable[[str, dict, float], tuple[str, ...]] | None = None
+_native_joined: Callable[[str, dict, float], str] | None = None
 try:  # the same dynamic programme in C, built by setup.py when a compiler is there
     from ._segment import cut as _compiled_cut
+    from ._segment import cut_joined as _compiled_joined
 
-    _native_cut = _compiled_cut
+    _native_cut, _native_joined = _compiled_cut, _compiled_joined
 except ImportError:  # pragma: no cover - a build without the extension
     pass
 
@@ -38,6 +40,12 @@ class Segmenter:
         self._unknown = unknown_logprob
         self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
+
+    def joined(self, text: str) -> str:
+        """The words of *text*, separated by single spaces (what KenLM reads); not cached."""
+        if _native_joined is not None:
+            return _native_joined(text, self._table, self._unknown)
+        return " ".join(self.cut_python(text))
 
     def cut_uncached(self, text: str) -> tuple[str, ...]:
         """:meth:`cut` without its cache (for callers that cache what they build from it)."""

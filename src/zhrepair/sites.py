@@ -17,7 +17,7 @@ THESAURUS_SOURCE = "cilin"  # the lexicon source of 同义词词林 guesses (zhr
 GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
     """A possible original for a site; ``choice`` is P(spinner picked this spun form | original)."""
 
@@ -29,7 +29,7 @@ class Option:
     delta: float = 0.0  # language-model log10 gain of this option over keeping the site
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     """A span ``start:end`` of the working text holding ``spun``, and its possible originals."""
 
