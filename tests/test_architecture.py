@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from conftest import ROOT
+
+SRC = ROOT / "src"
 TOP = "zhrepair"
 CLI = "zhrepair.cli"
 #: ``python -m zhrepair`` runs the command line: that module is the CLI's, not the library's.

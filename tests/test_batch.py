@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE_DIR
 from zhrepair import EditKind, apply_edits
 from zhrepair.batch import Item, Options, clean_records
 from zhrepair.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "batch"
-SAMPLE = ROOT / "benchmarks" / "data" / "sample" / "spun.txt"
+SAMPLE = SAMPLE_DIR / "spun.txt"
 EXE = Path(sys.executable).parent / "zhrepair"
 # A strongly spun sentence from the sample (党建引领 → 党筑引颈, 科技创新 → 科技改进, ...).
 SPUN = "本年来，黄陂区僵持以结构党筑引颈深化改进驱动创新，科技改进是决胜他日的闭节，黄陂区将络续深化党筑引颈感化。"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import SAMPLE_DIR
 from zhrepair import EditKind, apply_edits
 from zhrepair.chrome import CHROME_LINE_PATTERNS, find_chrome, is_chrome_line
 
-SAMPLE = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "sample" / "spun.txt"
+SAMPLE = SAMPLE_DIR / "spun.txt"
 TITLE = "创新武汉黄陂:党建引颈与科技立异“两翼齐飞” 为高质地繁荣注入新动能"
 
 

@@ -3,10 +3,10 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE_DIR
 from zhrepair.cli import main
 
 SPUN = "党筑引颈与科技改进两翼齐飞。\n"
@@ -64,7 +64,7 @@ def test_missing_file_exit_2(tmp_path):
 
 
 def test_detect_text_and_json(tmp_path, capsys):
-    sample = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "sample" / "spun.txt"
+    sample = SAMPLE_DIR / "spun.txt"
     assert main(["detect", str(sample)]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     score, verdict = first.split("\t")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import zhrepair
+from conftest import SAMPLE_DIR, SHARED_DIR
 from zhrepair import LexiconError
 from zhrepair.cli import main
 from zhrepair.fileio import write_atomic
@@ -25,7 +26,7 @@ from zhrepair.importers import (
 from zhrepair.lexicon import dump_tsv, parse_tsv, read_tsv
 
 DATA = Path(__file__).parent / "data" / "importers"
-SHARED_DICTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "spinner-dicts"
+SHARED_DICTS = SHARED_DIR / "data" / "spinner-dicts"
 ZHREPAIR_BIN = Path(sys.executable).with_name("zhrepair")
 
 # (spun, original) in every handmade fixture that carries the ten pairs
@@ -188,7 +189,7 @@ def test_guess_direction_rules():
 
 def test_sample_spinner_pairs_vote_spun_first():
     """The sample article's spinner (发展→繁荣 ...) is what the frequency vote is for."""
-    sample = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "sample" / "pairs.tsv"
+    sample = SAMPLE_DIR / "pairs.tsv"
     if not sample.exists():
         pytest.skip(f"{sample} not found")
     info = read_pairs_with_info(sample)  # spun<TAB>original, sniffed as a plain tab file

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from benchmarks.scoring import (
@@ -18,7 +17,9 @@ from benchmarks.scoring import (
     word_score,
 )
 
-SAMPLE = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "sample"
+from conftest import SAMPLE_DIR
+
+SAMPLE = SAMPLE_DIR
 
 
 def g(text: str, start: int, end: int, *gold: str, sure: bool = True) -> GoldEdit:

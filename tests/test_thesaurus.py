@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, SAMPLE_DIR
 from zhrepair import thesaurus
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_PAIRS = ROOT / "benchmarks" / "data" / "sample" / "pairs.tsv"
+SAMPLE_PAIRS = SAMPLE_DIR / "pairs.tsv"
 
 
 def _build_module():
