@@ -191,8 +191,17 @@ def _error_analysis(total: Score, n: int = 15) -> dict[str, Any]:
     }
 
 
-def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str) -> tuple[Score, WordScore, dict[str, Any]]:
-    """Repair every spun document, score it (regions and single swaps), and time the repairs."""
+def public_lexicon(path: Path) -> Any:
+    """A public spinner dictionary as a repair lexicon (spun → original), named after its file."""
+    import zhrepair
+
+    return zhrepair.Lexicon.from_pairs(invert_pairs(spinners.public_pairs(path)), name=path.stem)
+
+
+def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str,
+                      spin_scores: list[float] | None = None) -> tuple[Score, WordScore, dict[str, Any]]:
+    """Repair every spun document, score it (regions and single swaps), and time the repairs;
+    each document's spin score goes to *spin_scores* when given (the detection ``repair`` made)."""
     import zhrepair
 
     scores, seconds, chars, inconsistent = [], 0.0, 0, 0
@@ -202,6 +211,8 @@ def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str
         res = repairer.repair(doc.spun)
         seconds += time.perf_counter() - t0
         chars += len(doc.spun)
+        if spin_scores is not None:
+            spin_scores.append(float(res.spin_score))
         if zhrepair.apply_edits(doc.spun, res.edits) != res.text:
             inconsistent += 1
         scores.append(score(doc.spun, doc.gold, res.edits))
@@ -260,7 +271,8 @@ def suite_sample_spinner(ctx: Context) -> SuiteResult:
     total, words, info = _repair_and_score(ctx.repairer(), docs, "sample-spinner")
     spec = spinners.sample_spinner()
     out = SuiteResult("sample-spinner")
-    out.rows.append(_prf_row("sample-spinner", "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)", len(docs), total, words))
+    data = "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)"
+    out.rows.append(_prf_row("sample-spinner", data, len(docs), total, words))
     out.details = {
         "label": "held out",
         "spinner": {
@@ -285,9 +297,7 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
     for path in ctx.dict_paths():
         docs = ctx.dict_spun(path)
         if with_dict:
-            pairs = spinners.public_pairs(path)
-            lex = zhrepair.Lexicon.from_pairs(invert_pairs(pairs), name=path.stem)
-            repairer = zhrepair.Repairer(lexicons=[lex], default_lexicon=True)
+            repairer = zhrepair.Repairer(lexicons=[public_lexicon(path)], default_lexicon=True)
         else:
             repairer = ctx.repairer()
         total, words, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
@@ -313,15 +323,20 @@ def suite_lodo(ctx: Context) -> SuiteResult:
     return _dict_suite(ctx, "lodo", with_dict=False)
 
 
-def _false_edits(repairer: Any, arts: Sequence[corpus.Article], desc: str) -> tuple[str, dict[str, Any]]:
-    """Repair unspun articles (every edit is a false edit): the table's figure and the details."""
+def _false_edits(repairer: Any, arts: Sequence[corpus.Article], desc: str,
+                 spin_scores: list[float] | None = None) -> tuple[str, dict[str, Any]]:
+    """Repair unspun articles (every edit is a false edit): the table's figure and the details;
+    each article's spin score goes to *spin_scores* when given."""
     n_chars = changed = 0
     all_edits: list[Any] = []
     examples: list[dict[str, Any]] = []
     pairs: Counter = Counter()
     by_source: dict[str, list[int]] = {}
     for a in _iter(arts, desc):
-        edits = [e for e in sys_edits(repairer.repair(a.text).edits) if e.before != e.after]
+        res = repairer.repair(a.text)
+        if spin_scores is not None:
+            spin_scores.append(float(res.spin_score))
+        edits = [e for e in sys_edits(res.edits) if e.before != e.after]
         n_chars += len(a.text)
         all_edits += edits
         changed += bool(edits)
@@ -366,7 +381,7 @@ def suite_clean(ctx: Context) -> SuiteResult:
     except Skip as exc:
         out.details["all_dictionaries"] = f"skipped: {exc}"
         return out
-    lexicons = [zhrepair.Lexicon.from_pairs(invert_pairs(spinners.public_pairs(p)), name=p.stem) for p in paths]
+    lexicons = [public_lexicon(p) for p in paths]
     other, details = _false_edits(zhrepair.Repairer(lexicons=lexicons), arts, "clean, all dictionaries")
     out.rows.append(Row("clean", f"the same, all {len(paths)} public dictionaries loaded too", len(arts), other=other))
     out.details["all_dictionaries"] = details
