@@ -24,6 +24,7 @@ def shared_data_missing() -> str | None:
     return None
 
 
+@pytest.mark.slow  # needs the shared corpus
 def test_evaluate_quick_prints_the_figures(tmp_path):
     missing = shared_data_missing()
     if missing:
