@@ -46,24 +46,28 @@ class CandidateFinder:
             totals[(e.source, e.original)] += e.weight
             if e.original and e.source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
                 self.original_sources[e.original].add(e.source)
-        self._options: dict[str, list[Option]] = {}
-        for spun in lexicon.spun_forms():
+        # per spun form, its options as (text, choice, source, kind) templates: a site copies them
+        self._options: dict[str, list[tuple[str, float, str, EditKind]]] = {}
+        word_swap, deletion = EditKind.WORD_SWAP, EditKind.DELETION
+        for spun, entries in lexicon.groups():
             if len(spun) == 1 and not single_chars:
                 continue
             self._options[spun] = [
-                Option(e.original, e.weight / totals[(e.source, e.original)], e.source,
-                       EditKind.DELETION if not e.original else EditKind.WORD_SWAP)
-                for e in lexicon.originals(spun)
+                (e.original, e.weight / totals[(e.source, e.original)], e.source, word_swap if e.original else deletion)
+                for e in entries
             ]
         self.spun_forms = frozenset(self._options)
         # per spun form, fixed for the lexicon: sources that would have spun the form itself,
         # and whether the form is one clean text (almost) never has while an original is
         # common; the model lacks many idioms (仗义执言), so jieba's dictionary has a say
-        self._keep = {key: frozenset(self.original_sources.get(key, ())) for key in self._options}
-        rare = {
-            key for key, options in self._options.items()
-            if any(lm.logprob(key) <= rare_logprob < lm.logprob(o.text) for o in options if o.text)
-        }
+        none: frozenset[str] = frozenset()
+        sources_of = self.original_sources
+        self._keep = {key: frozenset(sources_of[key]) if key in sources_of else none for key in self._options}
+        logprob = lm.logprob
+        rare = set()
+        for key, options in self._options.items():
+            if logprob(key) <= rare_logprob and any(logprob(t[0]) > rare_logprob for t in options if t[0]):
+                rare.add(key)
         rare -= dictionary_words(rare)
         self._strong = {key: key in rare for key in self._options}
         self.whitelist = frozenset(lexicon.whitelist)  # never edited, nor anything overlapping them
@@ -95,7 +99,7 @@ class CandidateFinder:
                     protected.append((s, e))
                 options = self._options.get(key)
                 if options:
-                    copies = [Option(o.text, o.choice, o.source, o.kind) for o in options]
+                    copies = [Option(*t) for t in options]
                     sites.append(Site(s, e, key, copies, self._keep[key], self._strong[key]))
                 elif self._standalone(text, s, e):
                     for src in self.original_sources[key]:
@@ -154,9 +158,9 @@ class CandidateFinder:
                             if all(o.text != restored for o in site.options):
                                 site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
                             # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
-                            for o in self._options.get(restored, ()):
-                                if o.text and all(x.text != o.text for x in site.options):
-                                    site.options.append(Option(o.text, o.choice, o.source, EditKind.CHAR_SWAP))
+                            for text_, choice, source_, _ in self._options.get(restored, ()):
+                                if text_ and all(x.text != text_ for x in site.options):
+                                    site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP))
         return list(found.values())
 
 

@@ -10,11 +10,30 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from pathlib import Path
 from typing import Iterable
+
+from . import lexicon_cache
+
+
+def _dictionary_path() -> Path:
+    return Path(str(resources.files("jieba").joinpath("dict.txt")))
 
 
 def _dictionary_text() -> str:
-    return resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    return _dictionary_path().read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def words() -> frozenset[str]:
+    """Every word of jieba's dictionary (kept in the compiled cache after the first read)."""
+    path, key = _dictionary_path(), {"what": "jieba words"}
+    cached = lexicon_cache.load_value(path, key)
+    if isinstance(cached, list):
+        return frozenset(cached)
+    found = [line[: line.find(" ")] for line in _dictionary_text().splitlines() if " " in line]
+    lexicon_cache.store_value(path, key, found)
+    return frozenset(found)
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,15 +57,8 @@ def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
     wanted = set(forms)
     if not wanted:
         return frozenset()
-    if frequencies.cache_info().currsize:
-        table = frequencies()
-        return frozenset(w for w in wanted if w in table)
-    text = _dictionary_text()
-    if len(wanted) <= 64:  # a few words (the shipped lexicon): search the text for each
+    if len(wanted) <= 64 and not words.cache_info().currsize:
+        # a few words (the shipped lexicon): searching the text beats reading the word list
+        text = _dictionary_text()
         return frozenset(w for w in wanted if text.startswith(w + " ") or f"\n{w} " in text)
-    found = set()  # many (a big public dictionary): one pass over the lines, no table built
-    for line in text.splitlines():
-        word = line[: line.find(" ")]
-        if word in wanted:
-            found.add(word)
-    return frozenset(found)
+    return frozenset(wanted & words())

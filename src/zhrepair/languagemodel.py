@@ -8,6 +8,7 @@ vocabulary file (one word a line, or ``word<TAB>anything``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mmap
@@ -15,6 +16,9 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
+
+from .bulk import paused_gc
+from .segment import Segmenter
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +92,31 @@ class LanguageModel:
         """:meth:`score` of words already joined by single spaces."""
         return self._model.score(sentence, bos=bos, eos=eos)
 
+    @functools.cached_property
+    def segmenter(self) -> Segmenter:
+        """The max-probability segmenter over this model's vocabulary (built once)."""
+        with paused_gc():
+            return Segmenter(self.unigram, self.unk_logprob)
+
     def logprob(self, word: str) -> float:
         """Unigram log10 probability; the model's ``<unk>`` probability when out of vocabulary."""
         return self.unigram.get(word, self.unk_logprob)
 
     def __contains__(self, word: object) -> bool:
         return word in self.unigram
+
+
+@functools.lru_cache(maxsize=4)
+def _open(model_path: str | None, vocab_path: str | None) -> LanguageModel:
+    with paused_gc():
+        return LanguageModel(model_path, vocab_path)
+
+
+def shared_model(model_path: str | os.PathLike[str] | None = None,
+                 vocab_path: str | os.PathLike[str] | None = None) -> LanguageModel:
+    """The process's :class:`LanguageModel` for these files, opened on first use and then
+    shared by every Repairer (the model is memory-mapped and read-only)."""
+    def key(p: str | os.PathLike[str] | None) -> str | None:
+        return None if p is None else str(Path(p).resolve())
+
+    return _open(key(model_path), key(vocab_path))

@@ -62,9 +62,20 @@ class Lexicon:
             self._by_spun[entry.spun][entry.original] = entry
 
     def update(self, other: "Lexicon") -> None:
-        for e in other:
-            self.add(e)
+        """Add *other*'s entries (the heavier of two same pairs wins) and whitelist."""
+        by_spun = self._by_spun
+        for spun, entries in other._by_spun.items():
+            mine = by_spun[spun]
+            for original, e in entries.items():
+                old = mine.get(original)
+                if old is None or old.weight < e.weight:
+                    mine[original] = e
         self.whitelist |= other.whitelist
+
+    def groups(self) -> Iterator[tuple[str, list[LexiconEntry]]]:
+        """Each spun form that is not whitelisted, with its entries."""
+        whitelist = self.whitelist
+        return ((s, list(d.values())) for s, d in self._by_spun.items() if d and s not in whitelist)
 
     def originals(self, spun: str) -> list[LexiconEntry]:
         """Entries whose spun form is *spun* (empty when whitelisted)."""

@@ -1,4 +1,5 @@
-"""A compiled cache of lexicon files, so a big spinner dictionary loads in a fraction of its parse time.
+"""A compiled cache of lexicon files (and of jieba's word list), so a big spinner dictionary
+loads in a fraction of its parse time.
 
 :func:`zhrepair.load_lexicon` stores what it read from a file — the entries as columns
 and the whitelist — in the user's cache folder, keyed by the file's path, size and
@@ -52,28 +53,49 @@ def _entry_path(path: str | os.PathLike[str], options: dict[str, Any]) -> Path |
     return folder / (hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".marshal")
 
 
-def load(path: str | os.PathLike[str], options: dict[str, Any]) -> Lexicon | None:
-    """The cached lexicon of *path* read with *options*, or None."""
+def load_value(path: str | os.PathLike[str], options: dict[str, Any]) -> Any:
+    """A value cached for the unchanged file *path* read with *options*, or None."""
     entry = _entry_path(path, options)
     if entry is None:
         return None
     try:
-        name, spun, original, weight, source, whitelist = marshal.loads(entry.read_bytes())
-        return Lexicon.from_columns(name, spun, original, weight, source, whitelist)
+        return marshal.loads(entry.read_bytes())
     except FileNotFoundError:
         return None
     except Exception as exc:  # a corrupt or foreign file: rebuild it
-        log.debug("ignoring lexicon cache entry %s: %s", entry, exc)
+        log.debug("ignoring cache entry %s: %s", entry, exc)
+        return None
+
+
+def store_value(path: str | os.PathLike[str], options: dict[str, Any], value: Any) -> None:
+    """Cache *value* (marshal-able) for *path* read with *options*; failures are ignored."""
+    entry = _entry_path(path, options)
+    if entry is None:
+        return
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(entry, marshal.dumps(value))
+    except (OSError, ValueError) as exc:
+        log.debug("cannot write cache entry %s: %s", entry, exc)
+
+
+def load(path: str | os.PathLike[str], options: dict[str, Any]) -> Lexicon | None:
+    """The cached lexicon of *path* read with *options*, or None."""
+    value = load_value(path, options)
+    if value is None:
+        return None
+    try:
+        name, spun, original, weight, source, whitelist = value
+        return Lexicon.from_columns(name, spun, original, weight, source, whitelist)
+    except (TypeError, ValueError) as exc:
+        log.debug("ignoring lexicon cache entry of %s: %s", path, exc)
         return None
 
 
 def store(path: str | os.PathLike[str], options: dict[str, Any], lexicon: Lexicon) -> None:
     """Cache *lexicon*, as read from *path* with *options* (failures are ignored)."""
-    entry = _entry_path(path, options)
-    if entry is None:
-        return
     entries = list(lexicon)
-    data = marshal.dumps((
+    store_value(path, options, (
         lexicon.name,
         [e.spun for e in entries],
         [e.original for e in entries],
@@ -81,8 +103,3 @@ def store(path: str | os.PathLike[str], options: dict[str, Any], lexicon: Lexico
         [e.source for e in entries],
         sorted(lexicon.whitelist),
     ))
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(entry, data)
-    except OSError as exc:
-        log.debug("cannot write lexicon cache entry %s: %s", entry, exc)

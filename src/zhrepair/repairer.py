@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Sequence, Union
 
 from . import candidates, chrome, decoder, detection, importers, normalise
+from .bulk import paused_gc
 from .config import LOAD_OPTIONS, RepairConfig
-from .languagemodel import LanguageModel
+from .languagemodel import LanguageModel, shared_model
 from .lexicon import Lexicon, default_char_swaps
 from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, Evidence, RepairResult, apply_edits
@@ -88,10 +89,11 @@ class Repairer:
         self.config.validate()
         self.tuning = tuning or TUNED
         self.lexicon = Lexicon(name="combined")
-        if default_lexicon:
-            self.lexicon.update(shipped_lexicon())
-        for lex in lexicons:
-            self.lexicon.update(lex if isinstance(lex, Lexicon) else importers.load_any(lex))
+        with paused_gc():
+            if default_lexicon:
+                self.lexicon.update(shipped_lexicon())
+            for lex in lexicons:
+                self.lexicon.update(lex if isinstance(lex, Lexicon) else importers.load_any(lex))
         if char_swap_rules is None:
             char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
         self.char_swap_rules = char_swap_rules
@@ -131,12 +133,13 @@ class Repairer:
         if self._resources is None:
             with self._lock:
                 if self._resources is None:
-                    lm = LanguageModel(self._model_path, self._vocab_path)
+                    lm = shared_model(self._model_path, self._vocab_path)
                     if self.config.thesaurus:
                         self._add_thesaurus(lm)
-                    finder = candidates.CandidateFinder(self.lexicon, self.char_swap_rules, lm, self.tuning,
-                                                        self.config.single_char_forms)
-                    segmenter = Segmenter(lm.unigram, lm.unk_logprob)
+                    with paused_gc():
+                        finder = candidates.CandidateFinder(self.lexicon, self.char_swap_rules, lm, self.tuning,
+                                                            self.config.single_char_forms)
+                    segmenter = lm.segmenter
                     scorer = SiteScorer(lm, segmenter, self.tuning.unigram_discount)
                     self._resources = Resources(lm, segmenter, finder, scorer)
         return self

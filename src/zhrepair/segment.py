@@ -82,3 +82,4 @@ class Segmenter:
             out.append(text[i : i + step[i]])
             i += step[i]
         return tuple(out)
+

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from .. import lexicon_cache
+from ..bulk import paused_gc
 from ..errors import LexiconError
 from ..lexicon import Lexicon, LexiconEntry, load_tsv
 from .formats import CONVENTION, DIRECTIONS, FORMAT_ALIASES, FORMATS, READERS, Pair, RawRecords, decode_bytes
@@ -256,15 +257,16 @@ def load_lexicon(
     """
     label = name or Path(path).stem
     options = {"format": format, "direction": direction, "encoding": encoding, "name": label}
-    cached = lexicon_cache.load(path, options)
-    if cached is not None:
-        return cached
-    if format == "zhrepair":
-        lexicon = load_tsv(path, name=label, encoding=encoding)
-    else:
-        info = read_pairs_with_info(path, format=format, direction=direction, encoding=encoding)
-        lexicon = Lexicon(info.entries(source=label), name=label)
-    lexicon_cache.store(path, options, lexicon)
+    with paused_gc():
+        cached = lexicon_cache.load(path, options)
+        if cached is not None:
+            return cached
+        if format == "zhrepair":
+            lexicon = load_tsv(path, name=label, encoding=encoding)
+        else:
+            info = read_pairs_with_info(path, format=format, direction=direction, encoding=encoding)
+            lexicon = Lexicon(info.entries(source=label), name=label)
+        lexicon_cache.store(path, options, lexicon)
     return lexicon
 
 
