@@ -158,6 +158,10 @@ class Repairer:
         """The most likely original of *text*, with every edit, the spin score and the
         :class:`Detection` it computed on the way (``result.detection``)."""
         config = self._call_config(options)
+        with paused_gc():  # the pipeline's many short-lived objects form no reference cycles
+            return self._repair(text, config)
+
+    def _repair(self, text: str, config: RepairConfig) -> RepairResult:
         view = normalise.normalise(text)
         blocks = [self._analyse(view, start, end, config, rescore=True) for start, end in _blocks(view.text, config.block_chars)]
         edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(b, config)]
@@ -178,9 +182,11 @@ class Repairer:
             found = self._recent.get(key)
         if found is not None:
             return found
-        view = normalise.normalise(text)
-        blocks = [self._analyse(view, start, end, config, rescore=False) for start, end in _blocks(view.text, config.block_chars)]
-        found = self._detection(view, blocks)
+        with paused_gc():
+            view = normalise.normalise(text)
+            blocks = [self._analyse(view, start, end, config, rescore=False)
+                      for start, end in _blocks(view.text, config.block_chars)]
+            found = self._detection(view, blocks)
         self._remember(text, config, found)
         return found
 
