@@ -52,7 +52,8 @@ fail:
     return -1;
 }
 
-static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n) {
+/* Parse (text, table, unknown), segment, and count the words; NULL on error. */
+static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n, Py_ssize_t *words) {
     PyObject *table;
     double unknown;
     if (!PyArg_ParseTuple(args, "UO!d", text, &PyDict_Type, &table, &unknown))
@@ -67,17 +68,17 @@ static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n) {
         PyMem_Free(step);
         return NULL;
     }
+    *words = 0;
+    for (Py_ssize_t i = 0; i < *n; i += step[i]) (*words)++;
     return step;
 }
 
 /* cut(text, table, unknown) -> tuple of words */
 static PyObject *cut(PyObject *self, PyObject *args) {
     PyObject *text;
-    Py_ssize_t n;
-    Py_ssize_t *step = parse(args, &text, &n);
+    Py_ssize_t n, count;
+    Py_ssize_t *step = parse(args, &text, &n, &count);
     if (!step) return NULL;
-    Py_ssize_t count = 0;
-    for (Py_ssize_t i = 0; i < n; i += step[i]) count++;
     PyObject *out = PyTuple_New(count);
     if (!out) goto done;
     Py_ssize_t k = 0;
@@ -97,11 +98,9 @@ done:
 /* cut_joined(text, table, unknown) -> the words joined by single spaces (what KenLM reads) */
 static PyObject *cut_joined(PyObject *self, PyObject *args) {
     PyObject *text;
-    Py_ssize_t n;
-    Py_ssize_t *step = parse(args, &text, &n);
+    Py_ssize_t n, words;
+    Py_ssize_t *step = parse(args, &text, &n, &words);
     if (!step) return NULL;
-    Py_ssize_t words = 0;
-    for (Py_ssize_t i = 0; i < n; i += step[i]) words++;
     Py_ssize_t size = words ? n + words - 1 : 0;
     PyObject *out = PyUnicode_New(size, PyUnicode_MAX_CHAR_VALUE(text) < 127 ? 127 : PyUnicode_MAX_CHAR_VALUE(text));
     if (!out) goto done;
