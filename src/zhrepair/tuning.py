@@ -35,7 +35,7 @@ class Tuning:
     # -- candidates (candidates.py) ---------------------------------------------------
     rare_logprob: float = _c(
         -6.0, "a spun form at or below this unigram log10 probability, whose original is above it, is 'rare in "
-        "clean text' (strong evidence)", "chosen: about 1 in a million words; the model's <unk> is -6.9")
+        "clean text' (strong evidence)", "chosen: 1 in a million words, just above the model's <unk> (-6.26)")
     char_gain: float = _c(
         0.3, "a char-swap restoration must be at least this much more probable (log10 unigram) than the span",
         FITTED_SEARCH)
