@@ -1,6 +1,6 @@
 /* The segmenter's dynamic programme in C (zhrepair.segment uses it when built).
  *
- * cut(text, table, unknown) -> tuple of str
+ * cut(table, unknown, text) -> tuple of str (the table first, so functools.partial can bind it)
  *   table: dict mapping every vocabulary word to its log10 probability (float) and every
  *          proper prefix of a word that is not itself a word to None;
  *   unknown: the log10 probability of an unknown single character.
@@ -52,11 +52,11 @@ fail:
     return -1;
 }
 
-/* Parse (text, table, unknown), segment, and count the words; NULL on error. */
+/* Parse (table, unknown, text), segment, and count the words; NULL on error. */
 static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n, Py_ssize_t *words) {
     PyObject *table;
     double unknown;
-    if (!PyArg_ParseTuple(args, "UO!d", text, &PyDict_Type, &table, &unknown))
+    if (!PyArg_ParseTuple(args, "O!dU", &PyDict_Type, &table, &unknown, text))
         return NULL;
     *n = PyUnicode_GET_LENGTH(*text);
     Py_ssize_t *step = PyMem_Malloc(sizeof(Py_ssize_t) * (*n + 1));
@@ -73,7 +73,7 @@ static Py_ssize_t *parse(PyObject *args, PyObject **text, Py_ssize_t *n, Py_ssiz
     return step;
 }
 
-/* cut(text, table, unknown) -> tuple of words */
+/* cut(table, unknown, text) -> tuple of words */
 static PyObject *cut(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_ssize_t n, count;
@@ -95,7 +95,7 @@ done:
     return out;
 }
 
-/* cut_joined(text, table, unknown) -> the words joined by single spaces (what KenLM reads) */
+/* cut_joined(table, unknown, text) -> the words joined by single spaces (what KenLM reads) */
 static PyObject *cut_joined(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_ssize_t n, words;

@@ -77,6 +77,7 @@ class LanguageModel:
         config.load_method = kenlm.LoadMethod.LAZY  # memory-mapped: shared between processes
         self.path = path
         self._model = kenlm.Model(str(path), config)
+        self.score_joined = self._model.score  # type: ignore[method-assign]
         self.order: int = self._model.order
         words: Iterable[str] = read_vocabulary_file(Path(vocab_path)) if vocab_path else read_embedded_vocabulary(path)
         score = self._model.score
@@ -89,7 +90,8 @@ class LanguageModel:
         return self._model.score(" ".join(words), bos=bos, eos=eos)
 
     def score_joined(self, sentence: str, bos: bool = False, eos: bool = False) -> float:
-        """:meth:`score` of words already joined by single spaces."""
+        """:meth:`score` of words already joined by single spaces (replaced in ``__init__``
+        by KenLM's own method, which takes the same arguments, to save a call)."""
         return self._model.score(sentence, bos=bos, eos=eos)
 
     @functools.cached_property

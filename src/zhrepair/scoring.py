@@ -92,19 +92,24 @@ class SiteScorer:
         self.lm = lm
         self.segmenter = segmenter
         self.unigram_discount = unigram_discount
-        self._score = lru_cache(maxsize=500_000)(self._score_uncached)
+        joined, score_joined = segmenter.joined, lm.score_joined
 
-    def _score_uncached(self, text: str, bos: bool, eos: bool) -> float:
-        if not text:
-            return 0.0
-        return self.lm.score_joined(self.segmenter.joined(text), bos, eos)
+        def score(text: str, bos: bool, eos: bool) -> float:  # one window: segment, then score
+            return score_joined(joined(text), bos, eos) if text else 0.0
+
+        self._score = lru_cache(maxsize=500_000)(score)
 
     def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
         """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*
         characters of context on each side."""
         w = window
-        left = context.left(site.start, clause.start, w + 1)
-        right = context.right(site.end, clause.end, w + 1)
+        if context.replacements:
+            left = context.left(site.start, clause.start, w + 1)
+            right = context.right(site.end, clause.end, w + 1)
+        else:  # the plain text (first pass)
+            text = context.text
+            left = text[max(clause.start, site.start - w - 1) : site.start]
+            right = text[site.end : min(clause.end, site.end + w + 1)]
         bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
         left, right = left[-w:], right[:w]
         score, discount = self._score, self.unigram_discount

@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 from typing import Callable, Mapping
 
-_native_cut: Callable[[str, dict, float], tuple[str, ...]] | None = None
-_native_joined: Callable[[str, dict, float], str] | None = None
+_native_cut: Callable[[dict, float, str], tuple[str, ...]] | None = None
+_native_joined: Callable[[dict, float, str], str] | None = None
 try:  # the same dynamic programme in C, built by setup.py when a compiler is there
     from ._segment import cut as _compiled_cut
     from ._segment import cut_joined as _compiled_joined
@@ -40,11 +40,11 @@ class Segmenter:
         self._unknown = unknown_logprob
         self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
+        if _native_joined is not None:  # the C version, without a Python frame in between
+            self.joined = functools.partial(_native_joined, table, unknown_logprob)  # type: ignore[method-assign]
 
     def joined(self, text: str) -> str:
         """The words of *text*, separated by single spaces (what KenLM reads); not cached."""
-        if _native_joined is not None:
-            return _native_joined(text, self._table, self._unknown)
         return " ".join(self.cut_python(text))
 
     def cut_uncached(self, text: str) -> tuple[str, ...]:
@@ -53,7 +53,7 @@ class Segmenter:
 
     def _cut(self, text: str) -> tuple[str, ...]:
         if _native_cut is not None:
-            return _native_cut(text, self._table, self._unknown)
+            return _native_cut(self._table, self._unknown, text)
         return self.cut_python(text)
 
     def cut_python(self, text: str) -> tuple[str, ...]:
