@@ -337,18 +337,24 @@ def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confide
     for i in np.flatnonzero(best > keep).tolist():  # an option beats keeping the site
         site = sites[i]
         lo, t = ps.site_first[i], float(total[i])
-        ranked: list[tuple[Option | None, float]] = [(None, float(keep[i]) / t)]
-        ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
-        ranked.sort(key=lambda x: -x[1])
+        keep_p = float(keep[i]) / t
+        ranked: list[tuple[Option | None, float]]
+        if len(site.options) == 1:  # the common case: the option beats keeping, nothing else to rank
+            ranked = [(site.options[0], float(weights[lo]) / t), (None, keep_p)]
+            runner_up = 0.0
+        else:
+            ranked = [(None, keep_p)]
+            ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
+            ranked.sort(key=lambda x: -x[1])
+            runner_up = max((p for o, p in ranked[1:] if o is not None), default=0.0)
         option, prob = ranked[0]
-        runner_up = max((p for o, p in ranked[1:] if o is not None), default=0.0)
         if option is not None and not doc.is_spun and not (
             doc.detected and site.strong and option.delta * tuning.lm_weight >= margin
         ):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
             continue
-        decisions.append(SiteDecision(site, option, prob, ranked, float(keep[i]) / t, runner_up))
+        decisions.append(SiteDecision(site, option, prob, ranked, keep_p, runner_up))
     confident = [d for d in _resolve_overlaps(decisions) if d.posterior >= min_confidence]
     return _drop_unclear_choices(confident, min_choice_ratio)
 
