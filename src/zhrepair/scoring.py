@@ -17,7 +17,7 @@ from .languagemodel import LanguageModel
 from .normalise import Clause
 from .results import EditKind
 from .segment import Segmenter
-from .sites import Site
+from .sites import Option, Site
 
 
 class Context:
@@ -98,6 +98,21 @@ class SiteScorer:
             return score_joined(joined(text), bos, eos) if text else 0.0
 
         self._score = lru_cache(maxsize=500_000)(score)
+        self._shifts: dict[tuple[str, str], float] = {}
+
+    def _prior_shift(self, spun: str, option: Option) -> float:
+        """What the words' own frequencies take out of an option's gain: the decoder's
+        per-document rates already say how often a form is spun, so part of the unigram
+        log ratio is not counted twice (fixed per spun form and original)."""
+        if not option.text or option.kind is EditKind.DELETION:
+            return 0.0
+        key = (spun, option.text)
+        shift = self._shifts.get(key)
+        if shift is None:
+            score = self._score
+            own = score(option.text, False, False) - score(spun, False, False)
+            shift = self._shifts[key] = self.unigram_discount * own
+        return shift
 
     def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
         """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*
@@ -112,15 +127,10 @@ class SiteScorer:
             right = text[site.end : min(clause.end, site.end + w + 1)]
         bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
         left, right = left[-w:], right[:w]
-        score, discount = self._score, self.unigram_discount
+        score = self._score
         base = score(left + site.spun + right, bos, eos)
-        spun_alone = score(site.spun, False, False)
         for option in site.options:
-            option.delta = score(left + option.text + right, bos, eos) - base
-            if option.text and option.kind is not EditKind.DELETION:
-                # the decoder's per-document rates already say how often a form is spun;
-                # take part of the words' own frequency out so it is not counted twice
-                option.delta -= discount * (score(option.text, False, False) - spun_alone)
+            option.delta = score(left + option.text + right, bos, eos) - base - self._prior_shift(site.spun, option)
             if option.kind is EditKind.DELETION:
                 # a shorter text always scores higher: compare with the word's own unigram
                 # cost, so only a word that fits its context worse than chance goes
