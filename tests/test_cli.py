@@ -110,21 +110,21 @@ def test_repair_options_are_generated_from_repair_config():
 
     from zhrepair import RepairConfig
     from zhrepair.cli import build_parser
+    from zhrepair.config import option_kind
     from zhrepair.cli.common import repair_options
 
     parser = build_parser()
     for command in ("repair", "clean"):
         assert repair_options(parser.parse_args([command])) == {}  # nothing given: library defaults
-        for f in fields(RepairConfig):
+        for f in fields(RepairConfig):  # every field is an option
             flag = "--" + f.name.replace("_", "-")
-            if not isinstance(f.default, (bool, int, float, str)):
-                continue  # no default, or not a command-line type: not an option
             if isinstance(f.default, bool):
                 argv = [command, flag if not f.default else "--no-" + flag[2:]]
                 assert repair_options(parser.parse_args(argv)) == {f.name: not f.default}
             else:
-                argv = [command, flag, str(f.default)]
-                assert repair_options(parser.parse_args(argv)) == {f.name: f.default}
+                value = f.default if f.default is not None else option_kind(f)(2)  # None: the tuned default
+                argv = [command, flag, str(value)]
+                assert repair_options(parser.parse_args(argv)) == {f.name: value}
 
 
 def test_repair_min_confidence_and_remove_chrome(tmp_path, capsys):

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from typing import Any
 
 from .tuning import Tuning
 
 #: Options fixed when a Repairer loads its resources: per call they raise TypeError.
 LOAD_OPTIONS = frozenset({"thesaurus", "single_char_forms"})
+
+
+_KINDS = {"bool": bool, "int": int, "float": float, "str": str}
+
+
+def option_kind(f: Field[Any]) -> type:
+    """The value type of a :class:`RepairConfig` field (``float | None`` -> ``float``)."""
+    return _KINDS[str(f.type).split("|")[0].strip()]
 
 
 def _opt(default: Any, help: str) -> Any:
@@ -69,18 +77,18 @@ class RepairConfig:
         """Raise ``TypeError``/``ValueError`` naming the first option of a wrong type or out of range."""
         for f in fields(self):
             value = getattr(self, f.name)
-            kind = str(f.type).split(" ")[0]  # "bool", "int", "float" (optionally "| None")
             if value is None and "None" in str(f.type):
                 continue
-            if kind == "bool":
+            kind = option_kind(f)
+            if kind is bool:
                 ok = isinstance(value, bool)
-            elif kind == "int":
+            elif kind is int:
                 ok = isinstance(value, int) and not isinstance(value, bool)
             else:
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not ok:
-                raise TypeError(f"{f.name} must be {kind}, got {value!r}")
-            if kind == "float" and not math.isfinite(value):
+                raise TypeError(f"{f.name} must be {kind.__name__}, got {value!r}")
+            if kind is float and not math.isfinite(value):
                 raise ValueError(f"{f.name} must be a finite number, got {value!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence!r}")

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Any, Collection
 
-from ..config import RepairConfig
+from ..config import RepairConfig, option_kind
 from ..errors import LexiconError, TextDecodeError
 from ..fileio import decode_utf8
 from ..repairer import Repairer
@@ -75,7 +75,8 @@ def add_repair_options(p: argparse.ArgumentParser, hidden: Collection[str] = ())
     """One ``--field-name`` option per :class:`~zhrepair.RepairConfig` field.
 
     Bool fields get ``--x/--no-x``; int, float and str fields take a value of the
-    default's type; fields of other types, or without a default, are left out. Every
+    field's type (``float | None`` takes a float; None is the tuned default); fields
+    without a default are left out. Every
     option defaults to ``None`` (not given: the library default applies). Help comes
     from the field's ``metadata["help"]``, else from the CLI's help of the flags it had
     before they were generated, else it names the field and its default. Fields in
@@ -89,13 +90,14 @@ def add_repair_options(p: argparse.ArgumentParser, hidden: Collection[str] = ())
         default = f.default
         flag = "--" + f.name.replace("_", "-")
         text = f.metadata.get("help") or _HELP.get(f.name)
-        text = f"{text} (default: {default})" if text else f"RepairConfig.{f.name} (default: {default})"
+        shown = "" if default is None else f" (default: {default})"
+        text = f"{text}{shown}" if text else f"RepairConfig.{f.name}{shown}"
         kw: dict[str, Any] = {"dest": option_dest(f.name), "default": None}
         kw["help"] = argparse.SUPPRESS if f.name in hidden else text.replace("%", "%%")
-        if isinstance(default, bool):
+        kind = option_kind(f)
+        if kind is bool:
             group.add_argument(flag, action=argparse.BooleanOptionalAction, **kw)
-        elif isinstance(default, (int, float, str)):
-            kind = type(default)
+        else:
             group.add_argument(flag, type=kind, metavar={int: "N", float: "X"}.get(kind, "TEXT"), **kw)
 
 
