@@ -110,8 +110,8 @@ def test_repair_options_are_generated_from_repair_config():
 
     from zhrepair import RepairConfig
     from zhrepair.cli import build_parser
-    from zhrepair.config import option_kind
     from zhrepair.cli.common import repair_options
+    from zhrepair.config import option_kind
 
     parser = build_parser()
     for command in ("repair", "clean"):
