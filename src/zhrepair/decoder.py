@@ -96,68 +96,47 @@ class _Prepared:
     def __init__(self, sites: list[Site], tuning: Tuning) -> None:
         self.sites = sites
         self.choice_strength = tuning.choice_strength
-        sources: dict[str, int] = {}
-        forms: dict[tuple[str, str], int] = {}
-        choices: dict[tuple[str, str], int] = {}
-        opt_site: list[int] = []
-        opt_form: list[int] = []
-        opt_choice: list[int] = []
-        ks_site: list[int] = []
-        ks_src: list[int] = []
-        form_count: Counter = Counter()
-        deletion: list[bool] = []
-        general: list[bool] = []
         self.lm_weight = tuning.lm_weight
-        deletion_kind = EditKind.DELETION
-        for i, site in enumerate(sites):
-            options = site.options
-            spun = site.spun
-            multi = len(options) > 1 and len({o.text for o in options}) > 1
-            keys = set()
-            is_deletion = False
-            is_general = True
-            for o in options:
-                src = o.source
-                key = (src, o.rule or spun)
-                f = forms.get(key)
-                if f is None:
-                    f = forms[key] = len(forms)
-                if src not in sources:
-                    sources[src] = len(sources)
-                keys.add(f)
-                opt_site.append(i)
-                opt_form.append(f)
-                opt_choice.append(choices.setdefault((spun, o.text), len(choices)) if multi else -1)
-                is_deletion = is_deletion or o.kind is deletion_kind
-                is_general = is_general and src in GENERAL_SOURCES
-            form_count.update(keys)
-            for src in site.keep_sources:
-                ks_site.append(i)
-                ks_src.append(sources.setdefault(src, len(sources)))
-            deletion.append(is_deletion)
-            general.append(is_general)
-        self.deletion = np.array(deletion, dtype=bool)
-        self.general = np.array(general, dtype=bool)
+        n = self.n_sites = len(sites)
+        options = [(i, site.spun, o) for i, site in enumerate(sites) for o in site.options]
+        # the rate keys, the sources (of options first, then of keep hypotheses), the choice keys
+        forms: dict[tuple[str, str], int] = {}
+        opt_form = [forms.setdefault((o.source, o.rule or spun), len(forms)) for _, spun, o in options]
+        sources: dict[str, int] = {}
+        for src, _ in forms:
+            sources.setdefault(src, len(sources))
+        keep_pairs = [(i, src) for i, site in enumerate(sites) for src in site.keep_sources]
+        ks_src = [sources.setdefault(src, len(sources)) for _, src in keep_pairs]
+        multi = {i for i, site in enumerate(sites) if len(site.options) > 1 and len({o.text for o in site.options}) > 1}
+        choices: dict[tuple[str, str], int] = {}
+        opt_choice = [choices.setdefault((spun, o.text), len(choices)) if i in multi else -1 for i, spun, o in options]
         self.sources, self.forms, self.choices = list(sources), list(forms), list(choices)
-        self.n_sites = len(sites)
-        self.opt_site = np.array(opt_site, dtype=np.intp)
-        self.opt_prior = self._priors()
+        n_opts, n_forms = len(options), len(forms)
+        self.opt_site = np.fromiter((i for i, _, _ in options), dtype=np.intp, count=n_opts)
         self.opt_form = np.array(opt_form, dtype=np.intp)
-        self.opt_src = np.array([sources[self.forms[f][0]] for f in opt_form], dtype=np.intp)
-        self.form_src = np.array([sources[k[0]] for k in self.forms], dtype=np.intp)
+        self.form_src = np.array([sources[src] for src, _ in forms], dtype=np.intp)
+        self.opt_src = self.form_src[self.opt_form] if n_opts else np.zeros(0, dtype=np.intp)
         self.opt_choice = np.array(opt_choice, dtype=np.intp)
         self.choice_opts = np.flatnonzero(self.opt_choice >= 0)
-        self.ks_site = np.array(ks_site, dtype=np.intp)
+        self.ks_site = np.array([i for i, _ in keep_pairs], dtype=np.intp)
         self.ks_src = np.array(ks_src, dtype=np.intp)
-        self.form_count = np.array([form_count[f] for f in range(len(self.forms))], dtype=float)
+        self.opt_prior = self._priors()
+        # sites per rate key (a site counts a key once), and per source
+        distinct = np.unique(self.opt_site * max(n_forms, 1) + self.opt_form)
+        self.form_count = np.bincount(distinct % max(n_forms, 1), minlength=n_forms).astype(float)
         self.site_count = np.bincount(self.form_src, weights=self.form_count, minlength=len(self.sources))
-        has_options = np.bincount(self.opt_site, minlength=self.n_sites) > 0
-        self.with_options = np.flatnonzero(has_options)
+        # per site: any deletion among its options; all its options thesaurus guesses
+        deletion = EditKind.DELETION
+        is_deletion = np.fromiter((o.kind is deletion for _, _, o in options), dtype=float, count=n_opts)
+        not_general = np.fromiter((o.source not in GENERAL_SOURCES for _, _, o in options), dtype=float, count=n_opts)
+        self.deletion = np.bincount(self.opt_site, weights=is_deletion, minlength=n) > 0
+        self.general = np.bincount(self.opt_site, weights=not_general, minlength=n) == 0
+        per_site = np.bincount(self.opt_site, minlength=n)
+        self.with_options = np.flatnonzero(per_site > 0)
         self.first_option = np.searchsorted(self.opt_site, self.with_options)
-        self.site_first = np.searchsorted(self.opt_site, np.arange(self.n_sites)).tolist()
+        self.site_first = np.searchsorted(self.opt_site, np.arange(n)).tolist()
         # each choice option's site and how many options that site has (for the adaptation)
-        n_opts = np.bincount(self.opt_site, minlength=self.n_sites).astype(float)
-        self.choice_n = n_opts[self.opt_site[self.choice_opts]]
+        self.choice_n = per_site.astype(float)[self.opt_site[self.choice_opts]]
         self.own = np.zeros(len(self.choice_opts))  # each choice option's share of the mass, last fit
 
     def _priors(self) -> np.ndarray:
