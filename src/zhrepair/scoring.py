@@ -129,9 +129,23 @@ class SiteScorer:
         left, right = left[-w:], right[:w]
         score = self._score
         base = score(left + site.spun + right, bos, eos)
-        for option in site.options:
-            option.delta = score(left + option.text + right, bos, eos) - base - self._prior_shift(site.spun, option)
+        options, spun, shift = site.options, site.spun, self._prior_shift
+        if len(options) == 1:
+            option = options[0]
+            option.delta = score(left + option.text + right, bos, eos) - base - shift(spun, option)
             if option.kind is EditKind.DELETION:
-                # a shorter text always scores higher: compare with the word's own unigram
-                # cost, so only a word that fits its context worse than chance goes
-                option.delta += sum(self.lm.logprob(x) for x in self.segmenter.cut(site.spun))
+                option.delta += self._kept_word_cost(spun)
+            return
+        gains: dict[str, float] = {}  # several dictionaries often propose the same original
+        for option in options:
+            gain = gains.get(option.text)
+            if gain is None:
+                gain = gains[option.text] = score(left + option.text + right, bos, eos) - base
+            option.delta = gain - shift(spun, option)
+            if option.kind is EditKind.DELETION:
+                option.delta += self._kept_word_cost(spun)
+
+    def _kept_word_cost(self, word: str) -> float:
+        """A deletion's correction: a shorter text always scores higher, so compare with the
+        word's own unigram cost; only a word that fits its context worse than chance goes."""
+        return sum(self.lm.logprob(x) for x in self.segmenter.cut(word))
