@@ -20,7 +20,6 @@ spun form, forms rare in clean text first, then the largest model gains.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Sequence
 
 from .languagemodel import LanguageModel
@@ -66,19 +65,29 @@ def spin_probability(llr: float, fluency_value: float | None, tuning: Tuning) ->
 
 def evidence(sites: Sequence[Site], limit: int = EVIDENCE_LIMIT) -> list[Evidence]:
     """The spun forms that best show spinning, one per form, best first (offsets of the working view)."""
-    by_form: dict[tuple[str, str], Evidence] = {}
+    # per (spun, original): [first site, best gain, count]
+    found: dict[tuple[str, str], list] = {}
+    deletion, gain_floor = EditKind.DELETION, MODEL_EVIDENCE_GAIN
     for site in sites:
-        best = max(site.options, key=lambda o: o.delta, default=None)
-        if best is None or best.kind is EditKind.DELETION or not (site.strong or best.delta > MODEL_EVIDENCE_GAIN):
+        options = site.options
+        if not options:
+            continue
+        best = options[0] if len(options) == 1 else max(options, key=lambda o: o.delta)
+        if best.kind is deletion or not (site.strong or best.delta > gain_floor):
             continue
         key = (site.spun, best.text)
-        old = by_form.get(key)
-        if old is None:
-            reason = STRONG_REASON if site.strong else MODEL_REASON
-            by_form[key] = Evidence(site.start, site.end, site.spun, best.text, round(best.delta, 2), reason)
+        weight = round(best.delta, 2)
+        entry = found.get(key)
+        if entry is None:
+            found[key] = [site, weight, 1]
         else:
-            by_form[key] = replace(old, weight=max(old.weight, round(best.delta, 2)), count=old.count + 1)
-    return sorted(by_form.values(), key=evidence_rank)[:limit]
+            entry[1] = max(entry[1], weight)
+            entry[2] += 1
+    out = [
+        Evidence(site.start, site.end, site.spun, original, weight, STRONG_REASON if site.strong else MODEL_REASON, count)
+        for (_, original), (site, weight, count) in found.items()
+    ]
+    return sorted(out, key=evidence_rank)[:limit]
 
 
 def evidence_rank(e: Evidence) -> tuple[bool, float]:

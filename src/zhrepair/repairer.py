@@ -8,13 +8,14 @@ so memory stays bounded by the block size.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import logging
 import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence, Union
+from typing import Any, Callable, Iterator, Sequence, Union
 
 from . import candidates, chrome, decoder, detection, importers, normalise
 from .bulk import paused_gc
@@ -270,8 +271,9 @@ class Repairer:
         site, option = d.site, d.option
         assert option is not None
 
-        def scripted(replacement: str) -> str:  # in the script of the block around the site
-            return view.to_input_script(site.start, site.end, replacement, floor=block.start, ceiling=block.end)
+        scripted: Callable[[str], str] = str  # simplified input: replacements stand as they are
+        if view.converted:  # in the script of the block around the site
+            scripted = functools.partial(view.to_input_script, site.start, site.end, floor=block.start, ceiling=block.end)
 
         alternatives: tuple[Alternative, ...] = ()
         if config.explain:
