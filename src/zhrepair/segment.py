@@ -47,10 +47,6 @@ class Segmenter:
         """The words of *text*, separated by single spaces (what KenLM reads); not cached."""
         return " ".join(self.cut_python(text))
 
-    def cut_uncached(self, text: str) -> tuple[str, ...]:
-        """:meth:`cut` without its cache (for callers that cache what they build from it)."""
-        return self._cut(text)
-
     def _cut(self, text: str) -> tuple[str, ...]:
         if _native_cut is not None:
             return _native_cut(self._table, self._unknown, text)
