@@ -1,6 +1,7 @@
 """The command line, run for real: in-process through main() and as a subprocess."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -148,3 +149,15 @@ def test_bad_lexicon_is_a_clear_error(tmp_path, capsys):
     assert "bad.tsv:1: bad weight" in capsys.readouterr().err
     assert main(["detect", str(f), "--lexicon", str(tmp_path / "none.tsv")]) == 2
     assert "none.tsv" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv, stdin", [(["repair"], "党筑引颈与科技改进两翼齐飞。\n"),
+                                         (["clean"], '{"text": "党筑引颈与科技改进两翼齐飞。"}\n')])
+def test_output_on_a_full_disk_is_one_line_and_exit_2(argv, stdin):
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([sys.executable, "-m", "zhrepair", *argv], input=stdin.encode("utf-8"), stdout=full,
+                           stderr=subprocess.PIPE, timeout=120)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 2, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("zhrepair: error: cannot write the output")

@@ -4,7 +4,8 @@ One module per sub-command (:mod:`.repair`, :mod:`.detect`, :mod:`.clean`,
 :mod:`.lexicon`), what they share in :mod:`.common`. The library never imports this
 package.
 
-Exit codes: 0 success, 1 some records failed (``clean``), 2 bad usage or unreadable input.
+Exit codes: 0 success, 1 some records failed (``clean``), 2 bad usage, unreadable input or
+output that cannot be written (a full disk, a closed output).
 """
 
 from __future__ import annotations
@@ -47,5 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # writing the output failed (full disk, file-size limit, unwritable file)
+        print(f"zhrepair: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        _drop_stdout()
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what could not be
+    written raises nothing more."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
