@@ -270,9 +270,9 @@ def test_exit_codes(tmp_path, capsys):
     assert main(["clean", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "o2.jsonl")]) == 2
     assert not (tmp_path / "o2.jsonl").exists() and not (tmp_path / "o2.jsonl.partial").exists()
     assert main(["clean", str(DATA / "records.jsonl"), "--resume"]) == 2
-    assert main(["clean", str(DATA / "records.jsonl"), "-o", str(tmp_path / "nodir" / "o.jsonl")]) == 2
+    assert main(["clean", str(DATA / "records.jsonl"), "-o", str(tmp_path / "nodir" / "o.jsonl")]) == 3
     err = capsys.readouterr().err
-    assert "missing.jsonl" in err and "--resume needs -o" in err
+    assert "missing.jsonl" in err and "--resume needs -o" in err and "nodir" in err
 
 
 # -- parallel and resumable ----------------------------------------------------------------
@@ -365,7 +365,7 @@ def test_traditional_round_trip(tmp_path):
 
 
 def test_workers_that_cannot_start_stop_the_run(tmp_path):
-    """A main script without the ``__main__`` guard cannot start workers: exit 2, resumable."""
+    """A main script without the ``__main__`` guard cannot start workers: exit 70, resumable."""
     script = tmp_path / "unguarded.py"
     script.write_text(
         "import sys\nfrom zhrepair.cli import main\n"
@@ -373,7 +373,7 @@ def test_workers_that_cannot_start_stop_the_run(tmp_path):
         encoding="utf-8",
     )
     proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, timeout=60)
-    assert proc.returncode == 2
+    assert proc.returncode == 70
     assert "cannot start worker processes" in proc.stderr.decode()
     assert not (tmp_path / "out.jsonl").exists() and (tmp_path / "out.jsonl.partial").exists()
 

@@ -154,10 +154,10 @@ def test_bad_lexicon_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("argv, stdin", [(["repair"], "党筑引颈与科技改进两翼齐飞。\n"),
                                          (["clean"], '{"text": "党筑引颈与科技改进两翼齐飞。"}\n')])
-def test_output_on_a_full_disk_is_one_line_and_exit_2(argv, stdin):
+def test_output_on_a_full_disk_is_one_line_and_exit_3(argv, stdin):
     with open("/dev/full", "wb") as full:
         p = subprocess.run([sys.executable, "-m", "zhrepair", *argv], input=stdin.encode("utf-8"), stdout=full,
                            stderr=subprocess.PIPE, timeout=120)
     err = p.stderr.decode("utf-8")
-    assert p.returncode == 2, err
-    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("zhrepair: error: cannot write the output")
+    assert p.returncode == 3, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "zhrepair: error: cannot write stdout: No space left on device"

@@ -19,12 +19,16 @@ PathLike = Union[str, "os.PathLike[str]"]
 _BOM = b"\xef\xbb\xbf"
 
 
-def decode_utf8(data: bytes, where: str = "") -> str:
-    """*data* as strict UTF-8 (a leading BOM dropped); :class:`TextDecodeError` names the bad byte."""
+def decode_utf8(data: bytes, where: str = "", *, keep_bom: bool = False) -> str:
+    """*data* as strict UTF-8; :class:`TextDecodeError` names the bad byte.
+
+    A leading BOM is dropped, or kept as U+FEFF with *keep_bom* (a document's text,
+    whose offsets and bytes must stay the file's).
+    """
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        start = exc.start + (len(_BOM) if data.startswith(_BOM) else 0)
+        start = exc.start + (len(_BOM) if data.startswith(_BOM) and not keep_bom else 0)
         raise TextDecodeError(where, start, data[start : start + 4]) from None
 
 

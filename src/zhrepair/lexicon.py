@@ -18,6 +18,7 @@ module (never the other way round).
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -52,8 +53,12 @@ class Lexicon:
             self.add(e)
 
     def add(self, entry: LexiconEntry) -> None:
+        """Add *entry*; :class:`LexiconError` for an empty spun form or a weight that is
+        not a positive finite number."""
         if not entry.spun:
             raise LexiconError(f"empty spun form in entry {entry!r}")
+        if not 0 < entry.weight < math.inf:
+            raise LexiconError(f"bad weight in entry {entry!r}: a weight is a positive finite number")
         if entry.spun == entry.original:
             self.whitelist.add(entry.spun)
             return
@@ -141,7 +146,7 @@ def read_tsv(text: str, name: str = "", *, strict: bool = True) -> TsvRows:
     """Read native TSV *text* (see the module docstring) line by line.
 
     Blank lines and lines starting with ``#`` are skipped. A line is malformed when it has
-    no tab, an empty spun form, or a weight that is not a number. With ``strict=True`` the
+    no tab, an empty spun form, or a weight that is not a positive finite number. With ``strict=True`` the
     first malformed line raises :class:`LexiconError` naming ``name:line``; with
     ``strict=False`` malformed lines are skipped and listed in ``bad_lines``. An empty
     original is allowed: the entry deletes its spun form.
@@ -164,6 +169,9 @@ def read_tsv(text: str, name: str = "", *, strict: bool = True) -> TsvRows:
                 weight = float(cols[2])
             except ValueError:
                 problem = f"bad weight {cols[2]!r}"
+            else:
+                if not 0 < weight < math.inf:
+                    problem = f"bad weight {cols[2]!r}: a weight is a positive finite number"
         if problem:
             if strict:
                 raise LexiconError(f"{where}:{lineno}: {problem}")

@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence, Union
 
 from . import candidates, chrome, decoder, detection, importers, normalise
@@ -114,6 +114,13 @@ class Repairer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+    def __copy__(self) -> "Repairer":
+        """A copy sharing the loaded model, lexicons and scanners (all read-only), with
+        its own lock and detection cache."""
+        twin = object.__new__(Repairer)
+        twin.__dict__.update(self.__dict__, _lock=threading.Lock(), _recent=OrderedDict())
+        return twin
 
     def __repr__(self) -> str:
         return f"<Repairer {len(self.lexicon)} lexicon entries, model={'loaded' if self.loaded else 'not loaded'}>"
@@ -244,7 +251,7 @@ class Repairer:
             doc.fluency = detection.fluency(clauses, res.segmenter, res.lm, tuning.fluency_sample_chars)
         doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning)
         doc.detected = doc.spin_score >= tuning.spun_threshold
-        found = detection.evidence(sites)
+        found = [_in_input_script(view, e, start, end) for e in detection.evidence(sites)]
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
             # judge every site again with its neighbours restored (the restorations the
             # tuned thresholds accept, whatever the user's output filters), then fit the
@@ -291,6 +298,15 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
+
+
+def _in_input_script(view: normalise.View, e: Evidence, floor: int, ceiling: int) -> Evidence:
+    """Evidence as the caller's text has it: ``spun`` is ``text[start:end]``, and the
+    original is in the script around it (traditional input gets traditional forms)."""
+    if not view.converted:
+        return e
+    original = view.to_input_script(e.start, e.end, e.original, floor=floor, ceiling=ceiling)
+    return replace(e, spun=view.original[e.start : e.end], original=original)
 
 
 def _detection_key(text: str, config: RepairConfig) -> tuple[Any, ...]:

@@ -49,10 +49,16 @@ class Edit:
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Replay *edits* (non-overlapping spans of *text*) and return the new text."""
+    """Replay *edits* (non-overlapping spans of *text*) and return the new text.
+
+    ``ValueError`` for an edit that cannot apply: a span outside the text or backwards,
+    two spans that overlap, or a ``before`` that is not the text at its span.
+    """
     out: list[str] = []
     pos = 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if not 0 <= e.start <= e.end <= len(text):
+            raise ValueError(f"edit span {e.start}:{e.end} is not within the text (0:{len(text)})")
         if e.start < pos:
             raise ValueError(f"overlapping edits at {e.start}")
         if text[e.start : e.end] != e.before:

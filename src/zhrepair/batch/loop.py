@@ -19,8 +19,11 @@ from .records import Item, check_fields
 
 log = logging.getLogger(__name__)
 
-# Output keys added to every record; a JSONL field of the same name moves to "shadowed".
-META_KEYS = ("spin_score", "changed", "removed", "edits", "warning", "file", "line")
+# Output keys added to every record; a JSONL field of the same name moves to "shadowed"
+# (so that a record's own "error" key cannot make it look like an error record).
+META_KEYS = ("spin_score", "changed", "removed", "edits", "warning", "file", "line", "error", "shadowed")
+#: Names ``field`` and ``id_field`` cannot take: the output's own keys.
+RESERVED = frozenset(META_KEYS) | {"raw", "raw_base64"}
 
 
 @dataclass(frozen=True)
@@ -28,21 +31,40 @@ class Options:
     """What :func:`clean_records` does per record (the ``clean`` options).
 
     ``field``: the key of the text in a record (and of the repaired text in the output);
-    ``id_field``: the key a text file's path goes under; ``chrome``: remove page chrome;
-    ``stuffing``: remove keyword stuffing; ``edits``: list every edit in the output;
-    ``explain``: with ``edits``, fill each edit's alternatives.
+    ``id_field``: the key a text file's path goes under (neither may be an output key:
+    ``ValueError``); ``chrome``: remove page chrome; ``stuffing``: remove keyword
+    stuffing; ``edits``: list every edit in the output (``True``/``"full"``), only its
+    offsets, before, after and confidence (``"compact"``), or not (``False``/``"none"``);
+    ``explain``: with full edits, fill each edit's alternatives.
     """
 
     field: str = "text"
     id_field: str = "id"
     chrome: bool = True
     stuffing: bool = True
-    edits: bool = True
+    edits: bool | str = True
     explain: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("field", "id_field"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+            if value in RESERVED:
+                raise ValueError(f"{name} cannot be {value!r}: the output uses that key ({', '.join(sorted(RESERVED))})")
+        if self.edits not in (True, False, "full", "compact", "none"):
+            raise ValueError(f"edits must be True, False, 'full', 'compact' or 'none', got {self.edits!r}")
+
+    @property
+    def edit_style(self) -> str:
+        """``"full"``, ``"compact"`` (offsets, before, after, confidence) or ``"none"``."""
+        if isinstance(self.edits, str):
+            return self.edits
+        return "full" if self.edits else "none"
 
     def repair_options(self) -> dict[str, Any]:
         """The :class:`~zhrepair.RepairConfig` options these settings give every call."""
-        return {"remove_chrome": self.chrome, "deletions": self.stuffing, "explain": self.edits and self.explain}
+        return {"remove_chrome": self.chrome, "deletions": self.stuffing, "explain": self.edit_style == "full" and self.explain}
 
 
 def error_record(item: Item) -> dict[str, Any]:
@@ -59,9 +81,12 @@ def error_record(item: Item) -> dict[str, Any]:
 
 def failed_record(item: Item, reason: str) -> dict[str, Any]:
     """The error record of a record that was read but could not be repaired."""
-    raw = json.dumps(item.fields, ensure_ascii=True) if item.fields is not None else (item.text or "")
-    failed = Item(item.file, item.line, error=reason, raw=raw.encode("utf-8", "surrogatepass"))
-    return error_record(failed)
+    if item.raw is not None:
+        raw = item.raw
+    else:
+        text = json.dumps(item.fields, ensure_ascii=True) if item.fields is not None else (item.text or "")
+        raw = text.encode("utf-8", "surrogatepass")
+    return error_record(Item(item.file, item.line, error=reason, raw=raw))
 
 
 def _removed(edits: Sequence[Edit]) -> list[dict[str, Any]]:
@@ -99,8 +124,11 @@ def clean_item(item: Item, repairer: Any, opts: Options) -> dict[str, Any]:
     rec["spin_score"] = round(result.spin_score, 4)
     rec["changed"] = result.text != text
     rec["removed"] = _removed(result.edits)
-    if opts.edits:
+    style = opts.edit_style
+    if style == "full":
         rec["edits"] = [e.to_dict() for e in result.edits]
+    elif style == "compact":
+        rec["edits"] = [[e.start, e.end, e.before, e.after, round(e.confidence, 4)] for e in result.edits]
     if warning:
         rec["warning"] = warning
     rec["file"], rec["line"] = item.file, item.line
@@ -139,6 +167,10 @@ def _as_item(rec: Any, n: int, file: str, opts: Options) -> Item:
     if isinstance(rec, str):
         return Item(file, n, text=rec, fields=None)
     if isinstance(rec, Mapping):
+        try:  # the output record must be strict JSON too
+            json.dumps(rec, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:
+            return Item(file, n, error=f"not a JSON record: {type(exc).__name__}: {exc}", raw=repr(rec).encode("utf-8"))
         return check_fields(dict(rec), file, n, opts.field, raw=None)
     return Item(file, n, error=f"not a record: {type(rec).__name__}", raw=repr(rec).encode("utf-8"))
 

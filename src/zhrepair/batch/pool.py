@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Generator, Iterable, Iterator, Mapping
 
 from ..config import RepairConfig
 from .loop import Options, clean_line, encode_record, failed_record
@@ -44,24 +49,53 @@ class RepairerSpec:
            options: Mapping[str, Any] | None = None) -> "RepairerSpec":
         return cls(tuple(lexicons), default_lexicon, tuple(sorted((options or {}).items())))
 
-    def build(self) -> Any:
-        """This process's loaded :class:`~zhrepair.Repairer` for the spec (built once)."""
+    def build(self, load: bool = True) -> Any:
+        """This process's :class:`~zhrepair.Repairer` for the spec (built once), with its
+        model loaded unless *load* is false. Raises what the Repairer raises for a bad
+        option or lexicon (``TypeError``, ``ValueError``, ``OSError``, ``LexiconError``):
+        call ``build(load=False)`` before starting workers to fail early, in this process."""
         if self not in _repairers:
             from ..repairer import Repairer
 
             config = RepairConfig().merged(**dict(self.options))
-            _repairers[self] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config).load()
-        return _repairers[self]
+            _repairers[self] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config)
+        repairer = _repairers[self]
+        return repairer.load() if load else repairer
 
 
 _repairers: dict[RepairerSpec, Any] = {}
 _worker: tuple[Any, Options] | None = None
 
 
-def _init_worker(spec: RepairerSpec, opts: Options, log_level: int) -> None:
+def _init_worker(spec: RepairerSpec, opts: Options, log_level: int, parent: int) -> None:
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    threading.Thread(target=_exit_with, args=(parent,), name="zhrepair-parent-watch", daemon=True).start()
     logging.basicConfig(level=log_level, format="zhrepair: %(message)s")
     _worker = (spec.build(), opts)
+
+
+def _exit_with(parent: int) -> None:
+    """Wait for process *parent* to end, then end this worker at once: a worker never
+    outlives the run that started it (even when the parent is killed with SIGKILL)."""
+    try:
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (not Linux >= 5.3): poll
+        while _alive(parent):
+            time.sleep(1.0)
+    else:
+        select.select([fd], [], [])  # readable when the process has ended
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _work(chunk: list[Item]) -> list[Line]:
@@ -103,7 +137,7 @@ class WorkerPool:
     MAX_DEATHS_IN_ROW = 3
 
     def __init__(self, jobs: int, spec: RepairerSpec, opts: Options, log_level: int = logging.WARNING) -> None:
-        self.jobs, self.initargs = jobs, (spec, opts, log_level)
+        self.jobs, self.initargs = jobs, (spec, opts, log_level, os.getpid())
         methods = multiprocessing.get_all_start_methods()
         self.ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if self.ctx.get_start_method() == "forkserver":
@@ -168,11 +202,21 @@ class WorkerPool:
     def close(self) -> None:
         self.ex.shutdown(wait=True, cancel_futures=True)
 
+    def abort(self) -> None:
+        """Stop now (interrupted): cancel what is queued and terminate the workers."""
+        processes = list(getattr(self.ex, "_processes", None) or {})  # pids; private, so guarded
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        for pid in processes:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+
 
 def clean_lines(
     items: Iterable[Item], spec: RepairerSpec, opts: Options, jobs: int = 1, chunksize: int = 8,
     log_level: int = logging.WARNING,
-) -> Iterator[Line]:
+) -> Generator[Line, None, None]:
     """``(output line, status, input characters)`` for every item, in input order.
 
     ``jobs=1`` repairs in this process; more starts that many workers (``chunksize``
@@ -187,5 +231,7 @@ def clean_lines(
     pool = WorkerPool(jobs, spec, opts, log_level)
     try:
         yield from pool.map(_chunks(items, max(1, chunksize)))
-    finally:
-        pool.close()
+    except BaseException:  # interrupted, or the consumer stopped early
+        pool.abort()
+        raise
+    pool.close()

@@ -3,7 +3,8 @@ them, in order (:func:`iter_items`), unreadable ones included as error items.
 
 *.jsonl / *.ndjson hold one JSON object a line; any other file is one text document;
 folders are searched recursively for a glob; *.gz files are read compressed; ``-`` is
-stdin (JSONL if its first line is a JSON object, otherwise one text document).
+stdin (JSONL if its first line is a JSON object, otherwise one text document), and so
+is a pipe given by name (``<(zcat dump.gz)``, a FIFO).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import gzip
 import itertools
 import json
 import logging
+import math
 import os
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
@@ -23,6 +26,9 @@ from ..errors import TextDecodeError
 from ..fileio import decode_utf8
 
 log = logging.getLogger(__name__)
+
+#: Deepest nesting of lists and objects a JSONL record may have.
+MAX_DEPTH = 200
 
 DEFAULT_GLOB = "*.txt,*.jsonl,*.jsonl.gz,*.txt.gz"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -44,7 +50,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Source:
-    """One input: a file path and how to read it (``"jsonl"``, ``"text"`` or ``"stdin"``)."""
+    """One input: a file path and how to read it: ``"jsonl"``, ``"text"``, ``"stdin"``, or
+    ``"stream"`` (a pipe, read like stdin: JSONL if its first line is a JSON object)."""
 
     path: str
     kind: str
@@ -77,10 +84,11 @@ def expand_inputs(paths: Sequence[str], glob: str = DEFAULT_GLOB, exclude: Seque
             if not found:
                 log.warning("%s: no files match %s", path, glob)
             out.extend(Source(p, "jsonl" if _is_jsonl(p) else "text") for p in sorted(found))
-        elif os.path.isfile(path):
+        elif os.path.exists(path):  # a file, or a pipe such as <(zcat dump.gz)
             if not os.access(path, os.R_OK):
                 raise OSError(f"cannot read {path}: permission denied")
-            out.append(Source(path, "jsonl" if _is_jsonl(path) else "text"))
+            kind = "jsonl" if _is_jsonl(path) else "text" if _is_regular(path) else "stream"
+            out.append(Source(path, kind))
         else:
             raise OSError(f"cannot read {path}: no such file or directory")
     return out
@@ -92,12 +100,19 @@ def count_records(sources: Sequence[Source]) -> int | None:
     for s in sources:
         if s.kind == "text":
             total += 1
-        elif s.kind == "jsonl" and not s.path.lower().endswith(".gz"):
+        elif s.kind == "jsonl" and not s.path.lower().endswith(".gz") and _is_regular(s.path):
             with open(s.path, "rb") as f:
                 total += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
         else:
             return None
     return total
+
+
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def check_fields(obj: Any, file: str, line: int | None, field: str, raw: bytes | None) -> Item:
@@ -110,11 +125,51 @@ def check_fields(obj: Any, file: str, line: int | None, field: str, raw: bytes |
     if not isinstance(value, str):
         kind = "null" if value is None else type(value).__name__
         return Item(file, line, error=f'field "{field}" is {kind}, not a string', raw=raw)
+    bad = _lone_surrogate(value)
+    if bad is not None:
+        return Item(file, line, error=f"invalid text: unpaired surrogate {value[bad]!r} at character {bad}", raw=raw)
     return Item(file, line, text=value, fields=obj)
 
 
+def _lone_surrogate(text: str) -> int | None:
+    """The offset of the first unpaired surrogate in *text* (not encodable), or ``None``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if math.isinf(value):
+        raise ValueError(f"number {token[:20]} is out of range")
+    return value
+
+
+def _depth(obj: Any) -> int:
+    """How deeply *obj*'s lists and objects nest (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
 def parse_jsonl_line(raw: bytes, file: str, line: int, field: str = "text") -> Item | None:
-    """One JSONL line as an :class:`Item`; ``None`` for a blank line (not a record)."""
+    """One JSONL line as an :class:`Item`; ``None`` for a blank line (not a record).
+
+    Records are strict JSON: ``NaN``, ``Infinity`` and numbers beyond a float's range
+    are errors (the output would not be JSON, or would change them), and so is nesting
+    deeper than :data:`MAX_DEPTH` (beyond what every JSON library, and the worker
+    processes' messages, handle). An error item keeps the line's bytes.
+    """
     body = raw.rstrip(b"\r\n")
     if not body.strip():
         return None
@@ -123,9 +178,13 @@ def parse_jsonl_line(raw: bytes, file: str, line: int, field: str = "text") -> I
     except UnicodeDecodeError as exc:
         return Item(file, line, error=f"invalid UTF-8 at byte {exc.start}", raw=body)
     try:
-        obj = json.loads(s)
+        obj = json.loads(s, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        return Item(file, line, error=f"not usable JSON: nested deeper than {MAX_DEPTH} levels", raw=body)
     except ValueError as exc:
         return Item(file, line, error=f"not JSON: {exc}", raw=body)
+    if (body.count(b"[") + body.count(b"{") > MAX_DEPTH) and _depth(obj) > MAX_DEPTH:
+        return Item(file, line, error=f"not usable JSON: nested deeper than {MAX_DEPTH} levels", raw=body)
     return check_fields(obj, file, line, field, raw=body)
 
 
@@ -144,12 +203,12 @@ def _jsonl_items(lines: Iterable[bytes], file: str, field: str, first: int = 1) 
 
 def _text_item(data: bytes, file: str) -> Item:
     try:
-        return Item(file, None, text=decode_utf8(data))
+        return Item(file, None, text=decode_utf8(data, keep_bom=True))
     except TextDecodeError as exc:
         return Item(file, None, error=f"invalid UTF-8 at byte {exc.start}", raw=data)
 
 
-def _stdin_items(stream: IO[bytes], field: str) -> Iterator[Item]:
+def _stream_items(stream: IO[bytes], field: str, name: str = STDIN_NAME) -> Iterator[Item]:
     head: list[bytes] = []
     for raw in stream:
         head.append(raw)
@@ -158,12 +217,14 @@ def _stdin_items(stream: IO[bytes], field: str) -> Iterator[Item]:
     first = b"".join(head).lstrip(b"\xef\xbb\xbf").strip()
     try:
         is_jsonl = first.startswith(b"{") and isinstance(json.loads(first.decode("utf-8")), dict)
+    except RecursionError:  # a deeply nested object: JSONL, and an error record
+        is_jsonl = True
     except ValueError:
         is_jsonl = False
     if is_jsonl:
-        yield from _jsonl_items(itertools.chain(head, stream), STDIN_NAME, field)
+        yield from _jsonl_items(itertools.chain(head, stream), name, field)
     elif head:
-        yield _text_item(b"".join(head) + stream.read(), STDIN_NAME)
+        yield _text_item(b"".join(head) + stream.read(), name)
 
 
 def iter_items(sources: Iterable[Source], field: str = "text", stdin: IO[bytes] | None = None) -> Iterator[Item]:
@@ -174,7 +235,7 @@ def iter_items(sources: Iterable[Source], field: str = "text", stdin: IO[bytes] 
     """
     for src in sources:
         if src.kind == "stdin":
-            yield from _stdin_items(stdin or sys.stdin.buffer, field)
+            yield from _stream_items(stdin or sys.stdin.buffer, field)
             continue
         try:
             f = _open(src.path)
@@ -182,7 +243,9 @@ def iter_items(sources: Iterable[Source], field: str = "text", stdin: IO[bytes] 
             yield Item(src.path, None, error=f"cannot open: {exc.strerror or exc}", raw=b"")
             continue
         with f:
-            if src.kind == "jsonl":
+            if src.kind == "stream":
+                yield from _stream_items(f, field, src.path)
+            elif src.kind == "jsonl":
                 yield from _jsonl_items(f, src.path, field)
             else:
                 try:

@@ -4,28 +4,45 @@ One module per sub-command (:mod:`.repair`, :mod:`.detect`, :mod:`.clean`,
 :mod:`.lexicon`), what they share in :mod:`.common`. The library never imports this
 package.
 
-Exit codes: 0 success, 1 some records failed (``clean``), 2 bad usage, unreadable input or
-output that cannot be written (a full disk, a closed output).
+Exit codes, one meaning each: 0 done; 1 done, but some records became error records
+(``clean``); 2 bad usage or unreadable input (a bad option value, a missing file or
+lexicon, invalid UTF-8); 3 the output cannot be written (closed stdout, a full disk, an
+unwritable file); 130 interrupted (Ctrl-C or SIGTERM; ``clean -o`` keeps the records
+done in ``OUT.partial`` for ``--resume``); 70 an internal error (a bug: ``-vv`` shows
+the traceback). Every error is one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from typing import Sequence
 
 from .. import __version__
 from . import clean, detect, lexicon, repair
-from .common import EXIT_OK, EXIT_USAGE, InputError
+from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, EXIT_USAGE, InputError, OutputError, say
 
 __all__ = ["build_parser", "main"]
+
+
+EPILOG = """exit status:
+  0    done
+  1    done, but some records became error records (clean)
+  2    bad usage or unreadable input (option value, missing file or lexicon, invalid UTF-8)
+  3    the output cannot be written (closed stdout, full disk, unwritable file)
+  130  interrupted (Ctrl-C or SIGTERM); clean -o keeps OUT.partial for --resume
+  70   internal error (a bug; -vv shows the traceback)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhrepair",
         description="Repair Chinese text garbled by article spinners (伪原创).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"zhrepair {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
@@ -36,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: outputs are closed, workers stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
@@ -44,25 +66,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        print(f"zhrepair: error: {exc}", file=sys.stderr)
+        say(f"error: {exc}")
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
-    except OSError as exc:  # writing the output failed (full disk, file-size limit, unwritable file)
-        print(f"zhrepair: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    except OutputError as exc:
+        say(f"error: {exc}")
         _drop_stdout()
-        return EXIT_USAGE
+        return EXIT_OUTPUT
+    except BrokenPipeError:
+        say("error: cannot write stdout: the reader closed the pipe")
+        _drop_stdout()
+        return EXIT_OUTPUT
+    except OSError as exc:  # writing the output failed (full disk, file-size limit, unwritable file)
+        say(f"error: cannot write the output: {exc.strerror or exc}")
+        _drop_stdout()
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
-        return 130
+        say("interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line, the traceback with -vv
+        logging.getLogger("zhrepair").debug("internal error", exc_info=True)
+        say(f"internal error: {type(exc).__name__}: {exc} (a bug; rerun with -vv for the traceback)")
+        return EXIT_INTERNAL
 
 
 def _drop_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's final flush of what could not be
     written raises nothing more."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, 1)
     except (OSError, ValueError):
         pass

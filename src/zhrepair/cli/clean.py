@@ -3,19 +3,26 @@
 Every input record gives exactly one output line, in input order: the repaired text (in
 the --field key, or "text"), "spin_score", "changed", "removed" (page chrome and keyword
 stuffing taken out), "edits" (every change with its offsets into the input; --no-edits
-leaves them out), and the record's source "file" and "line". JSONL records keep all their
-other fields. A record that cannot be read (invalid UTF-8, not JSON, no --field, not a
-string) becomes an error record {"error", "file", "line", "raw"} and the batch goes on.
-An empty document comes back unchanged, with "warning": "empty document".
+leaves them out, --edits compact gives each as [start, end, before, after, confidence]),
+and the record's source "file" and "line". JSONL records keep all their other fields; one
+whose name is an output key ("error", "file", "spin_score", ...) moves under "shadowed",
+and --field / --id-field cannot name one. A record that cannot be used (invalid UTF-8,
+not strict JSON - NaN, Infinity, 1e400 -, nested deeper than 200 levels, no --field, not
+a string, an unpaired surrogate) becomes an error record {"error", "file", "line", "raw"}
+holding the line as it was, and the batch goes on. An empty document comes back
+unchanged, with "warning": "empty document".
 
 Inputs: *.jsonl / *.ndjson (one JSON object a line), any other file is one text document
 (its id is its path), folders are searched recursively for --glob, *.gz files are read
 compressed, "-" (or no INPUT) reads stdin: JSONL if its first line is a JSON object,
-otherwise one text document.
+otherwise one text document; a pipe given by name (<(zcat dump.gz), a FIFO) is read the
+same way. A text document's byte-order mark is kept, so offsets are the file's.
 
 Output goes to -o OUT.jsonl (written as OUT.jsonl.partial, renamed when complete) or to
 stdout. --resume continues a run that was killed, from OUT.jsonl.partial, and ends with
-the same bytes as an uninterrupted run (give it the same inputs and options).
+the same bytes as an uninterrupted run (give it the same inputs and options). An input
+can never be the output or its .partial (exit 2, nothing touched). Worker processes end
+with the run, even when it is killed with SIGKILL.
 
 Repair options: every option of `zhrepair repair` is accepted (--min-confidence,
 --thesaurus, --no-char-swaps, ...: one per zhrepair.RepairConfig field) and reaches the
@@ -24,9 +31,11 @@ default: --no-chrome and --no-stuffing keep them (--no-remove-chrome and --no-de
 are accepted as the same switches). --no-explain keeps the edits but without their
 alternatives (faster); --no-edits leaves the edits out.
 
-Exit status: 0 all records repaired, 1 some records are error records, 2 bad usage, an
-input path that cannot be read, or worker processes that cannot run. A summary goes to
-stderr; a progress bar too when stderr is a terminal.
+Exit status: 0 all records repaired; 1 some records are error records; 2 bad usage or an
+input (or lexicon) that cannot be read; 3 the output cannot be written; 130 interrupted
+(Ctrl-C, SIGTERM: the records done stay in OUT.jsonl.partial for --resume); 70 worker
+processes that cannot run or keep dying, or a bug. A summary goes to stderr; a progress
+bar too when stderr is a terminal.
 
 example:
   zhrepair clean pages/ --glob '*.txt' -o clean.jsonl --jobs 4
@@ -40,6 +49,7 @@ From Python, zhrepair.batch.clean_records runs the same loop over any iterable o
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import logging
 import os
@@ -62,16 +72,24 @@ from ..batch import (
     iter_items,
 )
 from .common import (
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_RECORD_ERRORS,
     EXIT_USAGE,
     InputError,
+    OutputError,
     add_lexicon_arguments,
     add_repair_options,
+    checked,
     lexicon_paths,
     option_dest,
     repair_options,
+    say,
+    stdin_bytes,
+    stdout_bytes,
 )
+
+_PROG = "zhrepair clean"
 
 #: RepairConfig fields that clean's own flags set (they are per-record output choices here).
 _OWN = {"remove_chrome": "chrome", "deletions": "stuffing", "explain": "explain"}
@@ -94,35 +112,77 @@ def add_parser(sub: Any) -> None:
                    help="keep page chrome (浏览次数:, 返回列表, the repeated title, ...)")
     p.add_argument("--no-stuffing", dest=option_dest("deletions"), action="store_const", const=False, default=None,
                    help="keep keyword stuffing (机制创新， stays)")
-    p.add_argument("--edits", action=argparse.BooleanOptionalAction, default=True,
-                   help="include every edit in the output (default: yes)")
+    p.add_argument("--edits", nargs="?", choices=("full", "compact", "none"), const="full", default="full",
+                   help="edits in the output: full (default), compact ([start, end, before, after, confidence]) "
+                        "or none")
+    p.add_argument("--no-edits", dest="edits", action="store_const", const="none", help="the same as --edits none")
     add_lexicon_arguments(p)
     add_repair_options(p, hidden=("remove_chrome", "deletions"))
     p.set_defaults(func=run)
 
 
 def _usage(msg: str) -> int:
-    print(f"zhrepair clean: error: {msg}", file=sys.stderr)
+    say(f"error: {msg}", _PROG)
     return EXIT_USAGE
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Whether paths *a* and *b* name one file (links included); ``False`` if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_output(out_path: str, inputs: list[str]) -> str | None:
+    """Why *out_path* cannot be this run's output, or ``None``: it or its ``.partial``
+    must not be an input (by name, link, or as redirected stdin)."""
+    guarded = (out_path, out_path + ".partial")
+    for p in inputs:
+        if p == STDIN:
+            try:
+                st = os.fstat(0)
+            except OSError:
+                continue
+            if any(_same_stat(st, g) for g in guarded):
+                return "stdin is the output file (or its .partial)"
+        elif any(os.path.realpath(p) == os.path.realpath(g) or _same_file(p, g) for g in guarded):
+            return f"{p} is the output file (or its .partial); it would be overwritten"
+    return None
+
+
+def _same_stat(st: os.stat_result, path: str) -> bool:
+    try:
+        other = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino)
+
+
+def _open_output(out_path: str | None, resume: bool) -> ResumableOutput:
+    if out_path is None:
+        return ResumableOutput(None, stream=stdout_bytes())
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    if not os.path.isdir(out_dir):
+        raise OutputError(f"cannot write {out_path}: no such directory")
+    if os.path.isdir(out_path):
+        raise OutputError(f"cannot write {out_path}: it is a directory")
+    try:
+        return ResumableOutput(out_path, resume)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_path}.partial: {exc.strerror or exc}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    """``zhrepair clean``: returns 0, 1 (some error records) or 2 (bad usage)."""
-    out_path = args.output
+    """``zhrepair clean``: returns 0, 1 (some error records) or 2 (bad usage); raises
+    :class:`OutputError` (3) when the output cannot be written."""
+    out_path = args.output if args.output != "-" else None
     if args.resume and not out_path:
         return _usage("--resume needs -o OUT.jsonl (it continues OUT.jsonl.partial)")
     if args.jobs < 0 or args.chunksize < 1:
         return _usage("--jobs must be >= 0 and --chunksize >= 1")
     jobs = args.jobs or os.cpu_count() or 1
-    if out_path:
-        out_dir = os.path.dirname(os.path.abspath(out_path))
-        if not os.path.isdir(out_dir):
-            return _usage(f"cannot write {out_path}: no such directory")
-        if os.path.isdir(out_path):
-            return _usage(f"cannot write {out_path}: it is a directory")
     inputs = list(args.inputs) or [STDIN]
-    if out_path and any(p != STDIN and os.path.realpath(p) == os.path.realpath(out_path) for p in inputs):
-        return _usage(f"{out_path} is also an input")
     if inputs.count(STDIN) > 1:
         return _usage("stdin (-) can be read only once")
     try:
@@ -130,18 +190,28 @@ def run(args: argparse.Namespace) -> int:
         sources = expand_inputs(inputs, args.glob, exclude=exclude)
     except OSError as exc:
         raise InputError(str(exc)) from None
+    if out_path:
+        problem = _check_output(out_path, [s.path for s in sources])
+        if problem:
+            return _usage(problem)
+    try:
+        opts = Options(field=args.field, id_field=args.id_field, edits=args.edits)
+    except ValueError as exc:
+        return _usage(str(exc))
 
     config = repair_options(args)
     own = {mine: config.pop(name) for name, mine in _OWN.items() if name in config}
-    opts = Options(field=args.field, id_field=args.id_field, edits=args.edits, **own)
+    opts = dataclasses.replace(opts, **own)
     spec = RepairerSpec.of(lexicon_paths(args), not args.no_default_lexicon, config)
-    out = ResumableOutput(out_path, args.resume, stream=sys.stdout.buffer)
-    items: Iterator[Item] = iter_items(sources, opts.field)
+    checked(lambda: spec.build(load=False))  # a bad lexicon fails here, once, not in every worker
+    stdin = stdin_bytes() if any(s.kind == "stdin" for s in sources) else None
+    out = _open_output(out_path, args.resume)
+    items: Iterator[Item] = iter_items(sources, opts.field, stdin=stdin)
     if out.done:
         items = itertools.islice(items, out.done, None)
 
     bar = None
-    if sys.stderr.isatty():
+    if sys.stderr is not None and sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=count_records(sources), initial=out.done, unit="doc", file=sys.stderr, dynamic_ncols=True,
@@ -149,8 +219,10 @@ def run(args: argparse.Namespace) -> int:
     stats = Stats()
     last_post = 0.0
     level = logging.getLogger().getEffectiveLevel()
+    where = f"; the records done so far are in {out.partial} (rerun with --resume)" if out_path else ""
+    lines = clean_lines(items, spec, opts, jobs, args.chunksize, level)
     try:
-        for line, status, chars in clean_lines(items, spec, opts, jobs, args.chunksize, level):
+        for line, status, chars in lines:
             out.write(line)
             stats.add(status, chars)
             if bar is not None:
@@ -159,18 +231,26 @@ def run(args: argparse.Namespace) -> int:
                 if now - last_post > 0.5:
                     last_post = now
                     bar.set_postfix_str(f"{stats.chars_per_second:,.0f} chars/s", refresh=False)
+        out.finish()
     except WorkerFailure as exc:
         out.abandon()
-        where = f"; the records done so far are in {out.partial} (rerun with --resume)" if out_path else ""
-        print(f"zhrepair clean: error: {exc}{where}", file=sys.stderr)
-        return EXIT_USAGE
+        say(f"error: {exc}{where}", _PROG)
+        return EXIT_INTERNAL
+    except OSError as exc:  # writing the output (reading errors are error records)
+        out.abandon()
+        raise OutputError(f"cannot write {out_path or 'stdout'}: {exc.strerror or exc}{where}") from None
+    except KeyboardInterrupt:
+        out.abandon()
+        if where:
+            say(f"stopped{where}", _PROG)
+        raise
     except BaseException:
         out.abandon()
         raise
     finally:
+        lines.close()
         if bar is not None:
             bar.close()
-    out.finish()
-    print(f"zhrepair clean: {stats.summary(out.done, out.done_errors)}", file=sys.stderr)
+    say(stats.summary(out.done, out.done_errors), _PROG)
     errors = stats.counts["error"] + out.done_errors
     return EXIT_RECORD_ERRORS if errors else EXIT_OK

@@ -2,7 +2,8 @@
 the lexicon arguments and the repair options generated from :class:`~zhrepair.RepairConfig`.
 
 Library errors (``OSError``, :class:`~zhrepair.LexiconError`, a bad option value) become
-an :class:`InputError` here; :func:`zhrepair.cli.main` prints it and exits with 2.
+an :class:`InputError` here; :func:`zhrepair.cli.main` prints it and exits with 2. Output
+that cannot be written is an :class:`OutputError` (exit 3).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import argparse
 import dataclasses
 import os
 import sys
-from typing import Any, Collection
+from typing import Any, BinaryIO, Callable, Collection
 
 from ..config import RepairConfig, option_kind
 from ..errors import LexiconError, TextDecodeError
 from ..fileio import decode_utf8
 from ..repairer import Repairer
 
-EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+#: Exit codes, one meaning each (the README and ``zhrepair --help`` list them).
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 3, 130, 70
 
 #: Prefix of the argparse destinations of the generated repair options.
 _DEST = "repair_option."
@@ -35,18 +37,61 @@ class InputError(Exception):
     """Input that cannot be read or used (missing file, invalid UTF-8, bad option); exit code 2."""
 
 
+class OutputError(Exception):
+    """Output that cannot be written (closed stdout, full disk, unwritable file); exit code 3."""
+
+
+def say(message: str, prog: str = "zhrepair") -> None:
+    """``prog: message`` as one line on stderr, if there is a stderr to write to."""
+    try:
+        if sys.stderr is not None:
+            print(f"{prog}: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def stdin_bytes() -> BinaryIO:
+    """The process's binary stdin; :class:`InputError` when it is closed."""
+    if sys.stdin is None:
+        raise InputError("cannot read stdin: it is closed")
+    return sys.stdin.buffer
+
+
+def stdout_bytes() -> BinaryIO:
+    """The process's binary stdout; :class:`OutputError` when it is closed."""
+    if sys.stdout is None:
+        raise OutputError("cannot write stdout: it is closed")
+    return sys.stdout.buffer
+
+
+def write_output(text: str) -> None:
+    """Write *text* to stdout as UTF-8 and flush (errors surface here, not at exit)."""
+    out = stdout_bytes()
+    try:
+        out.write(text.encode("utf-8"))
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write stdout: {exc.strerror or exc}") from None
+
+
 def read_text_input(path: str) -> str:
-    """Read a whole file (``-`` for stdin) as strict UTF-8, with a clear error."""
+    """Read a whole file (``-`` for stdin) as strict UTF-8, with a clear error.
+
+    A leading byte-order mark is kept as U+FEFF, so that offsets count the file's
+    characters and clean text comes back byte for byte.
+    """
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = stdin_bytes().read()
         else:
             with open(path, "rb") as f:
                 data = f.read()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        return decode_utf8(data, "stdin" if path == "-" else path)
+        return decode_utf8(data, "stdin" if path == "-" else path, keep_bom=True)
     except TextDecodeError as exc:
         raise InputError(f"{exc}; convert it first, e.g. iconv -f GBK -t UTF-8") from None
 
@@ -126,7 +171,13 @@ def build_repairer(args: argparse.Namespace) -> Repairer:
     collide with one of the Repairer's own arguments.
     """
     config = repair_config(repair_options(args))
+    return checked(lambda: Repairer(lexicons=lexicon_paths(args), default_lexicon=not args.no_default_lexicon,
+                                    config=config))
+
+
+def checked(build: Callable[[], Repairer]) -> Repairer:
+    """``build()``, with an unreadable or malformed lexicon as an :class:`InputError`."""
     try:
-        return Repairer(lexicons=lexicon_paths(args), default_lexicon=not args.no_default_lexicon, config=config)
+        return build()
     except (OSError, LexiconError) as exc:
         raise InputError(str(exc)) from None

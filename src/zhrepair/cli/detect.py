@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from .common import EXIT_OK, add_lexicon_arguments, build_repairer, read_text_input
+from .common import EXIT_OK, add_lexicon_arguments, build_repairer, read_text_input, write_output
 
 
 def run(args: argparse.Namespace) -> int:
     text = read_text_input(args.file)
     det = build_repairer(args).detect(text)
     if args.format == "json":
-        sys.stdout.write(json.dumps(det.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_output(json.dumps(det.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         verdict = "spun" if det.is_spun else "clean"
-        sys.stdout.write(f"{det.score:.3f}\t{verdict}\n")
-        for ev in det.evidence[: args.evidence]:
-            sys.stdout.write(f"  {ev.start}:{ev.end}\t{ev.spun}→{ev.original}\t{ev.weight:.2f}\t{ev.reason}\n")
+        lines = [f"{det.score:.3f}\t{verdict}\n"]
+        lines += [f"  {ev.start}:{ev.end}\t{ev.spun}→{ev.original}\t{ev.weight:.2f}\t{ev.reason}\n"
+                  for ev in det.evidence[: args.evidence]]
+        write_output("".join(lines))
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from ..errors import LexiconError
 from ..fileio import write_atomic
 from ..importers import DIRECTIONS, FORMAT_ALIASES, FORMATS, ImportResult, read_pairs_with_info
 from ..lexicon import dump_tsv
-from .common import EXIT_OK, InputError
+from .common import EXIT_OK, InputError, OutputError, write_output
 
 
 def add_parser(sub: Any) -> None:
@@ -52,6 +52,8 @@ def to_tsv(result: ImportResult, source: str, weight: float | None = None, origi
 def run(args: argparse.Namespace) -> int:
     """Convert ``args.path``; 0 on success, :class:`InputError` (exit 2) on unusable input."""
     path = Path(args.path)
+    if args.weight is not None and not 0 < args.weight < float("inf"):
+        raise InputError(f"--weight {args.weight}: a weight is a positive finite number")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
@@ -66,11 +68,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomic(out, text)
         except OSError as exc:
-            raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
         where = str(out)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_output(text)
         where = "stdout"
     print(f"zhrepair: {path.name}: {result.summary()} -> {where}", file=sys.stderr)
     return EXIT_OK

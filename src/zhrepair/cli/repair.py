@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 from typing import Any, Sequence
 
 from ..results import Edit
-from .common import EXIT_OK, add_lexicon_arguments, add_repair_options, build_repairer, read_text_input
+from .common import EXIT_OK, add_lexicon_arguments, add_repair_options, build_repairer, read_text_input, write_output
 
 log = logging.getLogger("zhrepair")
 
@@ -29,12 +28,11 @@ def run(args: argparse.Namespace) -> int:
     text = read_text_input(args.file)
     result = build_repairer(args).repair(text)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif args.format == "diff":
-        sys.stdout.write(diff(text, result.edits))
+        write_output(diff(text, result.edits))
     else:
-        sys.stdout.write(result.text)
-    sys.stdout.flush()
+        write_output(result.text)
     log.info("%d edit(s), spin score %.3f", len(result.edits), result.spin_score)
     return EXIT_OK
 
