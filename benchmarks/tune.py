@@ -143,7 +143,9 @@ def load_time_fields() -> frozenset[str]:
             read.add(name)
             return object.__getattribute__(self, name)
 
-    zhrepair.Repairer(tuning=Recording()).load()
+    recording = Recording()
+    read.clear()  # its own validation reads every field
+    zhrepair.Repairer(tuning=recording).load()
     return frozenset(read & {f.name for f in fields(Tuning)})
 
 

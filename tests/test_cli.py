@@ -160,4 +160,5 @@ def test_output_on_a_full_disk_is_one_line_and_exit_3(argv, stdin):
                            stderr=subprocess.PIPE, timeout=120)
     err = p.stderr.decode("utf-8")
     assert p.returncode == 3, err
-    assert "Traceback" not in err and err.strip().splitlines()[-1] == "zhrepair: error: cannot write stdout: No space left on device"
+    last = err.strip().splitlines()[-1]
+    assert "Traceback" not in err and last == "zhrepair: error: cannot write stdout: No space left on device"

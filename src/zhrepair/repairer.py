@@ -88,6 +88,8 @@ class Repairer:
             lexicons = [lexicons]
         self.config = (config or RepairConfig()).merged(**options)
         self.config.validate()
+        if tuning is not None and not isinstance(tuning, Tuning):
+            raise TypeError(f"tuning must be a zhrepair.tuning.Tuning, got {type(tuning).__name__}")
         self.tuning = tuning or TUNED
         self.lexicon = Lexicon(name="combined")
         with paused_gc():

@@ -28,6 +28,10 @@ except ImportError:  # pragma: no cover - a build without the extension
 COMPILED = _native_cut is not None  # whether cut() runs the C dynamic programme
 
 
+#: Segmentations kept by :meth:`Segmenter.cut` (a bound on a long-running worker's memory).
+CUT_CACHE = 20_000
+
+
 class Segmenter:
     """``cut(text)`` → the most probable word sequence, as a tuple (results are cached)."""
 
@@ -41,7 +45,7 @@ class Segmenter:
         self._table = table
         self._unknown = unknown_logprob
         self._missing: float = float('inf')  # a sentinel no log probability equals
-        self.cut = functools.lru_cache(maxsize=200_000)(self._cut)
+        self.cut = functools.lru_cache(maxsize=CUT_CACHE)(self._cut)
         if _native_joined is not None:  # the C version, without a Python frame in between
             self.joined = functools.partial(_native_joined, table, unknown_logprob)  # type: ignore[method-assign]
 

@@ -16,6 +16,7 @@ TEST articles never decide a value here (see ``benchmarks/README.md``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -102,6 +103,23 @@ class Tuning:
     spun_threshold: float = _c(0.5, "Detection.is_spun when the score reaches this; thesaurus guesses need it",
                                "chosen: the score is a calibrated probability")
 
+    def __post_init__(self) -> None:
+        """``TypeError`` for a value of the wrong type, ``ValueError`` for one out of range
+        (a nan weight would silently turn every decision off)."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kind = int if isinstance(f.default, int) else float
+            if isinstance(value, bool) or not isinstance(value, (int,) if kind is int else (int, float)):
+                raise TypeError(f"tuning constant {f.name} must be {kind.__name__}, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"tuning constant {f.name} must be finite, got {value!r}")
+            low = _AT_LEAST.get(f.name)
+            if low is not None and value < low:
+                raise ValueError(f"tuning constant {f.name} must be >= {low}, got {value!r}")
+        for name in _PROBABILITIES:
+            if not 0.0 < getattr(self, name) < 1.0:
+                raise ValueError(f"tuning constant {name} must be in (0, 1), got {getattr(self, name)!r}")
+
     def with_values(self, **values: Any) -> "Tuning":
         """A copy with *values* replaced; unknown names raise ``TypeError``."""
         known = {f.name for f in fields(self)}
@@ -115,5 +133,15 @@ class Tuning:
         """``(name, default, meaning, origin)`` of every constant."""
         return [(f.name, f.default, f.metadata["meaning"], f.metadata["origin"]) for f in fields(cls)]
 
+
+#: Lower bounds of the constants that have one (counts, sizes, strengths, scales).
+_AT_LEAST = {
+    "stuffing_min_repeats": 1, "thesaurus_max_options": 0, "window": 1, "em_iterations": 1, "fluency_sample_chars": 1,
+    "unigram_discount": 0.0, "lm_weight": 0.0, "prior_strength": 0.0, "form_strength": 0.0, "form_llr_cap": 0.0,
+    "choice_strength": 0.0, "evidence_scale": 0.0, "overwhelming_margin": 0.0, "min_choice_ratio": 1.0, "llr_clip": 0.0,
+}
+#: Constants that are probabilities, strictly between 0 and 1.
+_PROBABILITIES = ("spin_prior", "clean_rate", "min_spun_rate", "clean_threshold", "context_min_confidence",
+                  "spun_threshold")
 
 TUNED = Tuning()
