@@ -77,6 +77,8 @@ SIZES = {
     "clean-rmrb": (60, 1),  # out of domain
     "clean-sighan": (40, 1),
     "clean-throughput": (2000, 20),
+    "scale-mb": (5, 1),  # the large document, in MB of UTF-8 (1/5 of it is the small one)
+    "scale-docs": (200, 10),  # documents whose output size is measured
 }
 # disjoint shares of the TEST articles: a document is never both spun and clean
 SLOTS = {"sample-spinner": 0, "public-dicts": 1, "clean": 2}
@@ -728,6 +730,67 @@ def suite_clean_throughput(ctx: Context) -> SuiteResult:
     return out
 
 
+_SCALE_CALL = r"""
+import json, resource, sys, time
+import zhrepair
+text = open(sys.argv[1], encoding="utf-8").read()
+small = text[: len(text) // 5]
+r = zhrepair.Repairer()
+r.repair(small[:2000])
+out = {}
+for name, t in (("small", small), ("large", text)):
+    t0 = time.perf_counter()
+    res = r.repair(t)
+    out[name] = {"chars": len(t), "bytes": len(t.encode()), "seconds": time.perf_counter() - t0, "edits": len(res.edits),
+                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+print(json.dumps(out))
+"""
+
+
+def suite_scale(ctx: Context) -> SuiteResult:
+    """Cost against size: one repair() of a 1 MB and a 5 MB spun document in one fresh process
+    (time ratio, peak RSS); size of `clean`'s output per input byte with full, compact and no edits."""
+    from zhrepair.batch import clean_records, encode_record
+
+    mb = ctx.size("scale-mb")
+    spec = spinners.sample_spinner()
+    pool = ctx._test_pool("xwlb")
+    parts: list[str] = []
+    size = 0
+    for a in pool:  # TEST articles spun by the sample spinner, joined into one document
+        parts.append(spin(a.text, spec, seed=f"scale:{ctx.seed}:{a.id}").spun)
+        size += len(parts[-1].encode("utf-8")) + 1
+        if size >= mb * 1_000_000:
+            break
+    big = "\n".join(parts).encode("utf-8")[: mb * 1_000_000].decode("utf-8", "ignore")
+    out = SuiteResult("scale")
+    with tempfile.TemporaryDirectory(prefix="zhrepair-bench-") as tmp:
+        path = Path(tmp) / "big.txt"
+        path.write_text(big, encoding="utf-8")
+        progress(f"scale: repair() of {mb / 5:g} MB and {mb} MB in a fresh process")
+        proc = subprocess.run([sys.executable, "-c", _SCALE_CALL, str(path)], capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"scale run failed: {proc.stderr.strip()[-500:]}")
+    runs = json.loads(proc.stdout.strip().splitlines()[-1])
+    small, large = runs["small"], runs["large"]
+    ratio = large["seconds"] / small["seconds"]
+    out.rows.append(Row("scale", f"one repair() of {large['bytes'] / 1e6:.1f} MB vs {small['bytes'] / 1e6:.1f} MB "
+                                 "(sample-spinner TEST text, one process)", 2, other=(
+        f"{large['seconds']:.1f} s vs {small['seconds']:.1f} s = ×{ratio:.2f} the time for ×"
+        f"{large['bytes'] / small['bytes']:.1f} the text (goal ≤ ×5.5) · peak RSS {large['peak_rss_mb']:.0f} MB")))
+
+    docs = [{"text": d.spun} for _, d in ctx.sample_spun()[: ctx.size("scale-docs")]]
+    n_in = sum(len(json.dumps(d, ensure_ascii=False).encode("utf-8")) + 1 for d in docs)
+    repairer = ctx.repairer()
+    sizes = {style: sum(len(encode_record(rec)) for rec in clean_records(docs, repairer, edits=style))
+             for style in ("full", "compact", "none")}
+    out.rows.append(Row("scale", "`zhrepair clean` output bytes per input byte, sample-spinner TEST documents", len(docs),
+                        other=" · ".join(f"--edits {k} ×{v / n_in:.2f}" for k, v in sizes.items())))
+    out.details = {"repair": runs, "time_ratio": round(ratio, 3),
+                   "output_bytes_per_input_byte": {k: round(v / n_in, 3) for k, v in sizes.items()}}
+    return out
+
+
 SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "sample": suite_sample,
     "sample-spinner": suite_sample_spinner,
@@ -737,6 +800,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "detection": suite_detection,
     "speed": suite_speed,
     "clean-throughput": suite_clean_throughput,
+    "scale": suite_scale,
 }
 
 
