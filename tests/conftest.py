@@ -81,7 +81,11 @@ def check_invariants(text, result) -> None:
 
 
 def pytest_configure(config):
-    """Compiled lexicons go to a folder of this run, never the user's cache (subprocesses inherit it)."""
+    """Compiled lexicons and installed dictionaries go to folders of this run, never the
+    user's (subprocesses inherit them); no lexicon comes from the environment."""
     import tempfile
 
     os.environ.setdefault("ZHREPAIR_CACHE_DIR", tempfile.mkdtemp(prefix="zhrepair-test-cache-"))
+    os.environ["ZHREPAIR_DATA_DIR"] = tempfile.mkdtemp(prefix="zhrepair-test-data-")
+    for name in ("ZHREPAIR_LEXICONS", "ZHREPAIR_LEXICON_MIRROR", "ZHREPAIR_LEXICON_CATALOGUE"):
+        os.environ.pop(name, None)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence, Union
 
-from . import candidates, chrome, decoder, detection, importers, normalise
+from . import candidates, chrome, decoder, detection, importers, lexicon_store, normalise
 from .bulk import paused_gc
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel, shared_model
@@ -65,7 +65,9 @@ class Repairer:
     """Repairs and scores documents with one set of lexicons and one language model.
 
     ``lexicons``: extra lexicons, as paths (native TSV, or any spinner format — see
-    :mod:`zhrepair.importers`) or :class:`Lexicon` objects. ``default_lexicon``: also load
+    :mod:`zhrepair.importers`) or :class:`Lexicon` objects; ``"installed"`` stands for
+    every dictionary ``zhrepair lexicon fetch`` installed, and ``$ZHREPAIR_LEXICONS``
+    adds more (see :mod:`zhrepair.lexicon_store`). ``default_lexicon``: also load
     the shipped lexicon and char-swap rules. ``model_path``/``vocab_path``: another KenLM
     model. Other keywords are :class:`RepairConfig` options. Resources load on first use,
     once; a Repairer may be shared between threads.
@@ -86,6 +88,7 @@ class Repairer:
     ) -> None:
         if isinstance(lexicons, (str, os.PathLike, Lexicon)):
             lexicons = [lexicons]
+        lexicons = list(lexicon_store.expand([*lexicons, *lexicon_store.from_environment()]))
         self.config = (config or RepairConfig()).merged(**options)
         self.config.validate()
         if tuning is not None and not isinstance(tuning, Tuning):

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, Callable, Collection
 from ..config import RepairConfig, option_kind
 from ..errors import LexiconError, TextDecodeError
 from ..fileio import decode_utf8
+from ..lexicon_store import INSTALLED
 from ..repairer import Repairer
 
 #: Exit codes, one meaning each (the README and ``zhrepair --help`` list them).
@@ -98,15 +99,18 @@ def read_text_input(path: str) -> str:
 
 def add_lexicon_arguments(p: argparse.ArgumentParser) -> None:
     """``--lexicon PATH`` (repeatable) and ``--no-default-lexicon``."""
-    p.add_argument("--lexicon", action="append", metavar="PATH", help="extra lexicon (TSV spun<TAB>original); repeatable")
+    p.add_argument("--lexicon", action="append", metavar="PATH",
+                   help="extra lexicon (TSV spun<TAB>original, or any spinner format); 'installed' = every dictionary "
+                        "`zhrepair lexicon fetch` installed; repeatable ($ZHREPAIR_LEXICONS adds more)")
     p.add_argument("--no-default-lexicon", action="store_true", help="do not load the shipped lexicon")
 
 
 def lexicon_paths(args: argparse.Namespace) -> tuple[str, ...]:
-    """The ``--lexicon`` paths; :class:`InputError` for one that is not a file."""
+    """The ``--lexicon`` paths (``installed``: every fetched dictionary); :class:`InputError`
+    for one that is not a file."""
     paths = tuple(getattr(args, "lexicon", None) or ())
     for path in paths:
-        if not os.path.isfile(path):
+        if path != INSTALLED and not os.path.isfile(path):
             raise InputError(f"cannot read lexicon {path}: no such file")
     return paths
 

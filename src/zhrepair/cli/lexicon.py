@@ -1,23 +1,25 @@
-"""``zhrepair lexicon import``: convert a spinner's dictionary to zhrepair's native TSV.
+"""``zhrepair lexicon import|fetch|add|list|remove``: spinner dictionaries.
 
-The formats, directions and encodings it reads are :mod:`zhrepair.importers`' (whose
-docstring is this command's ``--help``); the output is written by
-:func:`zhrepair.lexicon.dump_tsv`, to stdout or atomically to ``-o OUT.tsv``.
+``import`` converts a spinner's dictionary to zhrepair's native TSV (the formats,
+directions and encodings are :mod:`zhrepair.importers`', whose docstring is its
+``--help``), to stdout or atomically to ``-o OUT.tsv``. ``fetch``, ``add``, ``list`` and
+``remove`` manage the installed dictionaries of :mod:`zhrepair.lexicon_store`, which
+``--lexicon installed`` loads.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from .. import importers
+from .. import importers, lexicon_store
 from ..errors import LexiconError
 from ..fileio import write_atomic
-from ..importers import DIRECTIONS, FORMAT_ALIASES, FORMATS, ImportResult, read_pairs_with_info
-from ..lexicon import dump_tsv
-from .common import EXIT_OK, InputError, OutputError, write_output
+from ..importers import DIRECTIONS, FORMAT_ALIASES, FORMATS, read_pairs_with_info
+from .common import EXIT_OK, EXIT_RECORD_ERRORS, InputError, OutputError, say, write_output
 
 
 def add_parser(sub: Any) -> None:
@@ -37,16 +39,89 @@ def add_parser(sub: Any) -> None:
                    help="weight of every entry (default: 1, or the file's own for zhrepair files)")
     p.set_defaults(func=run)
 
+    f = lex.add_parser("fetch", help="download public spinner dictionaries (checksum-verified) and install them",
+                       description=lexicon_store.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    f.add_argument("names", nargs="*", metavar="NAME", help="catalogue names (see `zhrepair lexicon list`)")
+    f.add_argument("--all", action="store_true", help="every dictionary in the catalogue")
+    f.add_argument("--mirror", metavar="URL", help=f"fetch from URL/<repository>/<commit>/<path> (${lexicon_store.MIRROR_ENV})")
+    f.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds without data before giving up")
+    f.set_defaults(func=run_fetch)
+    a = lex.add_parser("add", help="install a local dictionary file (any format import reads)")
+    a.add_argument("path", metavar="PATH")
+    a.add_argument("--name", help="its name (default: the file's stem)")
+    a.add_argument("--format", default="auto", choices=FORMATS + tuple(FORMAT_ALIASES))
+    a.add_argument("--direction", default="auto", choices=DIRECTIONS)
+    a.add_argument("--encoding", default="auto")
+    a.set_defaults(func=run_add)
+    ls = lex.add_parser("list", help="installed and available dictionaries")
+    ls.add_argument("--json", action="store_true", help="as JSON")
+    ls.set_defaults(func=run_list)
+    rm = lex.add_parser("remove", help="uninstall dictionaries")
+    rm.add_argument("names", nargs="*", metavar="NAME")
+    rm.add_argument("--all", action="store_true", help="every installed dictionary")
+    rm.set_defaults(func=run_remove)
 
-def to_tsv(result: ImportResult, source: str, weight: float | None = None, origin: str = "") -> str:
-    """Native TSV text for *result*, with a ``#`` header saying how it was read."""
-    header = [
-        f"zhrepair lexicon imported from {origin or '?'}",
-        f"format={result.format} direction={result.direction} ({result.direction_reason}) "
-        f"encoding={result.encoding} pairs={len(result.pairs)}",
-        "spun\toriginal\tweight\tsource",
-    ]
-    return dump_tsv(result.entries(source=" ".join(source.split()), weight=weight), comments=header)
+
+def _names(args: argparse.Namespace, every: list[str]) -> list[str]:
+    if args.all == bool(args.names):
+        raise InputError("give NAME... or --all (not both)")
+    return every if args.all else list(args.names)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Fetch each name in turn; a failure is reported and the others go on (exit 1 if any failed)."""
+    names = _names(args, sorted(lexicon_store.catalogue()))
+    unknown = sorted(set(names) - set(lexicon_store.catalogue()))
+    if unknown:
+        raise InputError(f"unknown dictionary {', '.join(unknown)}; `zhrepair lexicon list` shows the catalogue")
+    failed = 0
+    for name in names:
+        try:
+            item = lexicon_store.fetch(name, mirror=args.mirror, timeout=args.timeout)
+        except lexicon_store.FetchError as exc:
+            say(f"error: {exc}")
+            failed += 1
+            continue
+        say(f"{name}: {item.pairs:,} pairs installed in {item.path} (from {item.source})")
+    return EXIT_RECORD_ERRORS if failed else EXIT_OK
+
+
+def run_add(args: argparse.Namespace) -> int:
+    try:
+        item = lexicon_store.add(args.path, args.name, format=args.format, direction=args.direction,
+                                 encoding=args.encoding)
+    except (OSError, lexicon_store.FetchError) as exc:
+        raise InputError(str(exc)) from None
+    say(f"{item.name}: {item.pairs:,} pairs installed in {item.path}")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    have = {i.name: i for i in lexicon_store.installed()}
+    known = lexicon_store.catalogue()
+    rows = []
+    for name in sorted(set(have) | set(known)):
+        item, entry = have.get(name), known.get(name)
+        rows.append({"name": name, "installed": item is not None, "pairs": item.pairs if item else entry.pairs if entry else 0,
+                     "source": item.source if item else f"{entry.repository}@{entry.commit[:10]}:{entry.path}" if entry else "",
+                     "path": str(item.path) if item else None})
+    if args.json:
+        write_output(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    lines = [f"{'':2}{'name':28}{'pairs':>9}  source", *(
+        f"{'*' if r['installed'] else ' ':2}{r['name']:28}{r['pairs']:>9,}  {r['source']}" for r in rows)]
+    lines.append(f"(* installed in {lexicon_store.store_dir()}; `zhrepair lexicon fetch --all` installs the rest)")
+    write_output("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    names = _names(args, [i.name for i in lexicon_store.installed()])
+    missing = [n for n in names if not lexicon_store.remove(n)]
+    if missing:
+        raise InputError(f"not installed: {', '.join(missing)}")
+    say(f"removed {len(names)} dictionar{'y' if len(names) == 1 else 'ies'}")
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from None
     if not result.pairs:
         raise InputError(f"{path}: no pairs found ({result.summary()}); check --format and --encoding")
-    text = to_tsv(result, source=args.source or path.stem, weight=args.weight, origin=path.name)
+    text = result.to_tsv(source=args.source or path.stem, weight=args.weight, origin=path.name)
     if args.output and args.output != "-":
         out = Path(args.output)
         try:

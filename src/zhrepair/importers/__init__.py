@@ -61,7 +61,7 @@ from typing import Optional, Sequence, Union
 from .. import lexicon_cache
 from ..bulk import paused_gc
 from ..errors import LexiconError
-from ..lexicon import Lexicon, LexiconEntry, load_tsv
+from ..lexicon import Lexicon, LexiconEntry, dump_tsv, load_tsv
 from .formats import CONVENTION, DIRECTIONS, FORMAT_ALIASES, FORMATS, READERS, Pair, RawRecords, decode_bytes
 from .sniff import DIRECTION_SAMPLE, guess_direction, sniff_format
 
@@ -138,6 +138,16 @@ class ImportResult:
             src = (self.sources[i] if self.sources else "") or source
             out.append(LexiconEntry(spun, original, w, src))
         return out
+
+    def to_tsv(self, source: str, weight: Optional[float] = None, origin: str = "") -> str:
+        """Native TSV text of the pairs, with a ``#`` header saying how they were read."""
+        header = [
+            f"zhrepair lexicon imported from {origin or '?'}",
+            f"format={self.format} direction={self.direction} ({self.direction_reason}) "
+            f"encoding={self.encoding} pairs={len(self.pairs)}",
+            "spun\toriginal\tweight\tsource",
+        ]
+        return dump_tsv(self.entries(source=" ".join(source.split()), weight=weight), comments=header)
 
 
 def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
