@@ -158,3 +158,11 @@ def test_add_a_local_file_and_remove_all(store, tmp_path):
     assert [i.name for i in lexicon_store.installed()] == ["mine"]
     assert cli("lexicon", "remove", "--all").returncode == 0 and not lexicon_store.installed()
 
+
+
+def test_the_packaged_catalogue_pins_every_source():
+    entries = lexicon_store.catalogue()
+    assert len(entries) == 8
+    for e in entries.values():
+        assert len(e.commit) == 40 and len(e.sha256) == 64 and e.bytes > 0 and e.pairs > 0
+        assert e.commit in e.url and e.url.startswith("https://")

@@ -6,7 +6,7 @@ result with `zhrepair repair --lexicon OUT.tsv`.
 
 formats (--format, default auto: sniffed from the first lines)
   arrow     A→B  or  A->B          daCMS word.txt, 42537条伪原创词库, milu word.dat
-  eq        A=B                    sitebuilde 伪原创.txt writes B=A (spun first)
+  eq        A=B                    sitebuilde 伪原创.txt (original first: A is replaced by B)
   dash      A-B  (or A - B)        Article-Stitchers SYNONYMS.txt
   space     A B                    a longer line A B C is a synonym group
   tab       A<TAB>B                columns after the second are ignored
@@ -26,7 +26,7 @@ synonym groups
 direction (--direction)
   original-first  A is the original, B what the spinner writes for it (A→B means
                   "replace A by B"); the convention of every format but zhrepair
-  spun-first      A is the spinner's output, B the original (sitebuilde's B=A)
+  spun-first      A is the spinner's output, B the original
   auto            decided by word frequency (jieba's dictionary) over a sample of
                   pairs: originals are ordinary words, spinner outputs rarer ones
                   (利用→哄骗, 配置→设置装备摆设). When the vote is weak the format's
@@ -46,7 +46,7 @@ cleaning
 
 examples
   zhrepair lexicon import word.txt -o dacms.tsv
-  zhrepair lexicon import 伪原创.txt --format eq --direction spun-first -o sitebuilde.tsv
+  zhrepair lexicon import 伪原创.txt --format eq --direction original-first -o sitebuilde.tsv
   zhrepair lexicon import synonyms.sql --source robin --weight 0.5 > robin.tsv
 """
 
