@@ -88,7 +88,7 @@ class RepairConfig:
                 ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             if not ok:
                 raise TypeError(f"{f.name} must be {kind.__name__}, got {value!r}")
-            if kind is float and not math.isfinite(value):
+            if kind is float and not _finite(value):
                 raise ValueError(f"{f.name} must be a finite number, got {value!r}")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ValueError(f"min_confidence must be in [0, 1], got {self.min_confidence!r}")
@@ -98,3 +98,11 @@ class RepairConfig:
             raise ValueError(f"min_choice_ratio must be >= 1, got {self.min_choice_ratio!r}")
         if self.window is not None and self.window < 1:
             raise ValueError(f"window must be >= 1, got {self.window!r}")
+
+
+def _finite(value: float) -> bool:
+    """Whether *value* is a finite float (an int too big for a float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

@@ -52,6 +52,12 @@ def replace(src: PathLike, dst: PathLike) -> None:
     sync_directory(dst)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: PathLike, data: Union[str, bytes], encoding: str = "utf-8") -> None:
     """Write *data* (text as *encoding*, ``\\n`` line ends kept) to *path* all at once.
 
@@ -68,6 +74,7 @@ def write_atomic(path: PathLike, data: Union[str, bytes], encoding: str = "utf-8
             fh.write(blob)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's file is private; the target gets the usual mode
         replace(tmp, target)
     except BaseException:
         try:

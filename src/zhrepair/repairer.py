@@ -189,6 +189,8 @@ class Repairer:
     def detect(self, text: str, **options: Any) -> Detection:
         """How likely *text* was spun: a score in [0, 1] and the evidence behind it (no
         decisions are made: cheaper than :meth:`repair`, whose result carries the same)."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected str, got {type(text).__name__}")
         config = self._call_config(options)
         key = _detection_key(text, config)
         with self._lock:

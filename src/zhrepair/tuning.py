@@ -111,7 +111,7 @@ class Tuning:
             kind = int if isinstance(f.default, int) else float
             if isinstance(value, bool) or not isinstance(value, (int,) if kind is int else (int, float)):
                 raise TypeError(f"tuning constant {f.name} must be {kind.__name__}, got {value!r}")
-            if not math.isfinite(value):
+            if not (math.isfinite(value) if isinstance(value, float) else abs(value) < 1e300):
                 raise ValueError(f"tuning constant {f.name} must be finite, got {value!r}")
             low = _AT_LEAST.get(f.name)
             if low is not None and value < low:

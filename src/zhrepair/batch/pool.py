@@ -8,6 +8,7 @@ it sends chunks of items to a :class:`WorkerPool`. Workers build their
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -121,6 +122,26 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Defer SIGINT and SIGTERM to the end of the block (main thread only): their handlers
+    only note them inside it, and the signals are raised again, with the handlers back,
+    when it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    old = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
+
+
 class WorkerFailure(RuntimeError):
     """Worker processes cannot start, or keep dying: the run stops (resumable)."""
 
@@ -142,14 +163,24 @@ class WorkerPool:
         self.ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if self.ctx.get_start_method() == "forkserver":
             # import once in the server, fork workers from it
-            self.ctx.set_forkserver_preload([__name__, "zhrepair.repairer"])
+            self.ctx.set_forkserver_preload([__name__, "zhrepair.repairer", "zhrepair.batch.forkserver_init"])
         self.deaths = 0
         self.ex = self._new()
         try:
-            self.ex.submit(_ping).result()
+            self._submit(_ping).result()
         except BrokenProcessPool as exc:
             self.ex.shutdown(wait=False, cancel_futures=True)
             raise WorkerFailure(f"cannot start worker processes ({exc}); try --jobs 1") from None
+        except BaseException:  # interrupted while the workers start
+            self.abort()
+            raise
+
+    def _submit(self, fn: Any, *args: Any) -> Any:
+        """``self.ex.submit``, with Ctrl-C and SIGTERM held while it may start a worker: a
+        start cut short leaves a worker that is not yet registered, so not stopped by
+        :meth:`abort`, reading queues that this process is about to remove."""
+        with _signals_held():
+            return self.ex.submit(fn, *args)
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.jobs, mp_context=self.ctx, initializer=_init_worker, initargs=self.initargs)
@@ -164,7 +195,7 @@ class WorkerPool:
     def _retry_single(self, chunk: list[Item]) -> Iterator[Line]:
         for item in chunk:
             try:
-                result = self.ex.submit(_work, [item]).result()[0]
+                result = self._submit(_work, [item]).result()[0]
             except BrokenProcessPool:
                 self._died()
                 log.error("%s:%s: worker process died on this record", item.file, item.line)
@@ -184,7 +215,7 @@ class WorkerPool:
                 if chunk is None:
                     done = True
                     break
-                inflight.append((chunk, self.ex.submit(_work, chunk)))
+                inflight.append((chunk, self._submit(_work, chunk)))
             if not inflight:
                 return
             chunk, fut = inflight.popleft()
@@ -194,7 +225,7 @@ class WorkerPool:
                 log.warning("a worker process died; retrying its records one by one")
                 self._died()
                 yield from self._retry_single(chunk)
-                inflight = deque((c, self.ex.submit(_work, c)) for c, _ in inflight)
+                inflight = deque((c, self._submit(_work, c)) for c, _ in inflight)
                 continue
             self.deaths = 0
             yield from results
@@ -204,13 +235,12 @@ class WorkerPool:
 
     def abort(self) -> None:
         """Stop now (interrupted): cancel what is queued and terminate the workers."""
-        processes = list(getattr(self.ex, "_processes", None) or {})  # pids; private, so guarded
+        processes = list((getattr(self.ex, "_processes", None) or {}).values())  # private, so guarded
         self.ex.shutdown(wait=False, cancel_futures=True)
-        for pid in processes:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except OSError:
-                pass
+        for p in processes:
+            p.terminate()
+        for p in processes:  # gone before this process exits and its queues' semaphores with it
+            p.join(timeout=5)
 
 
 def clean_lines(

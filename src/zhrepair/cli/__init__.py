@@ -22,7 +22,7 @@ import sys
 from typing import Sequence
 
 from .. import __version__
-from . import clean, detect, lexicon, repair
+from . import clean, detect, lexicon, repair, report
 from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, EXIT_USAGE, InputError, OutputError, say
 
 __all__ = ["build_parser", "main"]
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output on stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for command in (repair, detect, clean, lexicon):
+    for command in (repair, detect, clean, lexicon, report):
         command.add_parser(sub)
     return parser
 
@@ -59,11 +59,10 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminated)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="zhrepair: %(message)s", stream=sys.stderr)
     try:
+        args = build_parser().parse_args(argv)
+        level = logging.WARNING - 10 * min(args.verbose, 2)
+        logging.basicConfig(level=level, format="zhrepair: %(message)s", stream=sys.stderr)
         return int(args.func(args) or 0)
     except InputError as exc:
         say(f"error: {exc}")

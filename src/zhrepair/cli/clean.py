@@ -84,6 +84,7 @@ from .common import (
     lexicon_paths,
     option_dest,
     repair_options,
+    same_file,
     say,
     stdin_bytes,
     stdout_bytes,
@@ -126,14 +127,6 @@ def _usage(msg: str) -> int:
     return EXIT_USAGE
 
 
-def _same_file(a: str, b: str) -> bool:
-    """Whether paths *a* and *b* name one file (links included); ``False`` if either is missing."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def _check_output(out_path: str, inputs: list[str]) -> str | None:
     """Why *out_path* cannot be this run's output, or ``None``: it or its ``.partial``
     must not be an input (by name, link, or as redirected stdin)."""
@@ -146,7 +139,7 @@ def _check_output(out_path: str, inputs: list[str]) -> str | None:
                 continue
             if any(_same_stat(st, g) for g in guarded):
                 return "stdin is the output file (or its .partial)"
-        elif any(os.path.realpath(p) == os.path.realpath(g) or _same_file(p, g) for g in guarded):
+        elif any(os.path.realpath(p) == os.path.realpath(g) or same_file(p, g) for g in guarded):
             return f"{p} is the output file (or its .partial); it would be overwritten"
     return None
 

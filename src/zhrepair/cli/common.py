@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Callable, Collection
 
 from ..config import RepairConfig, option_kind
 from ..errors import LexiconError, TextDecodeError
-from ..fileio import decode_utf8
+from ..fileio import decode_utf8, write_atomic
 from ..lexicon_store import INSTALLED
 from ..repairer import Repairer
 
@@ -75,6 +75,25 @@ def write_output(text: str) -> None:
         raise
     except OSError as exc:
         raise OutputError(f"cannot write stdout: {exc.strerror or exc}") from None
+
+
+def write_result(text: str, out: str | None) -> None:
+    """*text* to the file *out* (atomically) or, without one, to stdout; :class:`OutputError` if it cannot be."""
+    if out is None or out == "-":
+        write_output(text)
+        return
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether paths *a* and *b* name one file (links included); ``False`` if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def read_text_input(path: str) -> str:

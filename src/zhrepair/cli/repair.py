@@ -1,14 +1,16 @@
-"""``zhrepair repair``: repair one document (FILE or stdin) and print it as text, JSON or a diff."""
+"""``zhrepair repair``: repair one document (FILE or stdin) and write it as text, JSON, a diff or an HTML page."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 from typing import Any, Sequence
 
+from ..report import document_html
 from ..results import Edit
-from .common import EXIT_OK, add_lexicon_arguments, add_repair_options, build_repairer, read_text_input, write_output
+from .common import EXIT_OK, add_lexicon_arguments, add_repair_options, build_repairer, read_text_input, write_result
 
 log = logging.getLogger("zhrepair")
 
@@ -28,11 +30,14 @@ def run(args: argparse.Namespace) -> int:
     text = read_text_input(args.file)
     result = build_repairer(args).repair(text)
     if args.format == "json":
-        write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "diff":
-        write_output(diff(text, result.edits))
+        out = diff(text, result.edits)
+    elif args.format == "html":
+        out = document_html(text, result, title="stdin" if args.file == "-" else os.path.basename(args.file))
     else:
-        write_output(result.text)
+        out = result.text
+    write_result(out, args.output)
     log.info("%d edit(s), spin score %.3f", len(result.edits), result.spin_score)
     return EXIT_OK
 
@@ -40,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("repair", help="repair one document", description="Repair one document (FILE or stdin).")
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="UTF-8 text file; - or nothing for stdin")
-    p.add_argument("--format", choices=("text", "json", "diff"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=("text", "json", "diff", "html"), default="text",
+                   help="output format (default: text); html: one self-contained page with every edit explained")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
     add_lexicon_arguments(p)
     add_repair_options(p)
     p.set_defaults(func=run)
