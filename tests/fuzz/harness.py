@@ -446,6 +446,12 @@ def handles_sigterm(p: subprocess.Popen[bytes], timeout: float) -> bool:
     return False
 
 
+def _foreground() -> None:
+    """In the child: Ctrl-C acts as at a terminal, even when this run was started in the
+    background (where the shell ignores SIGINT, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _limit_file_size(limit: int) -> Callable[[], None]:
     def preexec() -> None:
         import resource
@@ -553,7 +559,7 @@ def _interrupt(log: Log, rng: random.Random, d: Path, argv: list[str], out: str 
     """SIGINT or SIGTERM to a running command (stdin left open): exit 130; ``clean -o`` keeps OUT.partial."""
     sig = rng.choice([signal.SIGINT, signal.SIGTERM])
     p = subprocess.Popen([*ZHREPAIR, *argv], cwd=d, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                         start_new_session=True)
+                         start_new_session=True, preexec_fn=_foreground)
     ready = time.monotonic()
     handles_sigterm(p, 20.0)  # a signal before main() has started cannot become exit 130
     time.sleep(rng.uniform(0.0, 1.0))
@@ -925,7 +931,10 @@ def _soak_round(log: Log, rng: random.Random, d: Path, base: list[str], ref: byt
         try:
             rc = proc.wait(timeout=grace if fired else took * 10 + 60)
         except subprocess.TimeoutExpired:
-            log.fail(f"`{cmd}` still running {grace if fired else took * 10 + 60:.0f} s after {sig.name if sig else 'start'}")
+            os.kill(proc.pid, signal.SIGUSR1)  # zhrepair's CLI dumps its threads' stacks to stderr
+            time.sleep(1.0)
+            log.fail(f"`{cmd}` still running {grace if fired else took * 10 + 60:.0f} s after {sig.name if sig else 'start'}; "
+                     f"its stacks: {err.read_text(encoding='utf-8', errors='replace')[-3000:]}")
             proc.kill()
             rc = proc.wait()
         left = end_session(proc.pid, grace)

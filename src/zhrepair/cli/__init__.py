@@ -15,6 +15,7 @@ the traceback). Every error is one line on stderr.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import logging
 import os
 import signal
@@ -59,6 +60,8 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminated)
+    if hasattr(signal, "SIGUSR1") and sys.stderr is not None:  # kill -USR1 PID: every thread's stack on stderr
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         args = build_parser().parse_args(argv)
         level = logging.WARNING - 10 * min(args.verbose, 2)
