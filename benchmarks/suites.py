@@ -509,8 +509,10 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
-def run_measured(argv: Sequence[str], timeout: float, poll: float = 0.1) -> Measured:
-    """Run *argv*: wall time and, sampled from /proc every *poll* s, the peak RSS of each process in its tree."""
+def run_measured(argv: Sequence[str], timeout: float, poll: float = 0.1,
+                 seen: Callable[[int], None] | None = None) -> Measured:
+    """Run *argv*: wall time and, sampled from /proc every *poll* s, the peak RSS of each process in its tree
+    (*seen*, if given, is called with each pid of the tree at every sample)."""
     peaks: dict[int, float] = {}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -522,6 +524,8 @@ def run_measured(argv: Sequence[str], timeout: float, poll: float = 0.1) -> Meas
                     hwm = _vm_hwm_mb(pid)
                     if hwm is not None:
                         peaks[pid] = max(peaks.get(pid, 0.0), hwm)
+                    if seen is not None:
+                        seen(pid)
             if time.perf_counter() > deadline:
                 timed_out = True
                 proc.kill()
@@ -806,6 +810,13 @@ def suite_scale(ctx: Context) -> SuiteResult:
     return out
 
 
+def suite_spark(ctx: Context) -> SuiteResult:
+    """The Spark job at local[2] against `zhrepair clean --jobs 2` (see benchmarks/spark_bench.py)."""
+    from .spark_bench import suite_spark as run
+
+    return run(ctx)
+
+
 SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "sample": suite_sample,
     "sample-spinner": suite_sample_spinner,
@@ -816,6 +827,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "speed": suite_speed,
     "clean-throughput": suite_clean_throughput,
     "scale": suite_scale,
+    "spark": suite_spark,
 }
 
 
