@@ -60,8 +60,11 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminated)
-    if hasattr(signal, "SIGUSR1") and sys.stderr is not None:  # kill -USR1 PID: every thread's stack on stderr
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    if hasattr(signal, "SIGUSR1"):  # kill -USR1 PID: every thread's stack on stderr (a run that seems stuck)
+        try:
+            faulthandler.register(signal.SIGUSR1, all_threads=True)
+        except (AttributeError, ValueError, OSError, RuntimeError):  # no stderr file (closed, or captured in-process)
+            pass
     try:
         args = build_parser().parse_args(argv)
         level = logging.WARNING - 10 * min(args.verbose, 2)
