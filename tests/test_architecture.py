@@ -21,8 +21,9 @@ from conftest import ROOT
 SRC = ROOT / "src"
 TOP = "zhrepair"
 CLI = "zhrepair.cli"
-#: ``python -m zhrepair`` runs the command line: that module is the CLI's, not the library's.
-CLI_ENTRY_POINTS = {"zhrepair.__main__"}
+#: Modules that are command lines themselves (``python -m zhrepair``, ``python -m zhrepair.spark``):
+#: they may use the CLI's shared pieces; the library they run never does.
+CLI_ENTRY_POINTS = {"zhrepair.__main__", "zhrepair.spark.job", "zhrepair.spark.__main__"}
 
 
 def _modules() -> dict[str, Path]:

@@ -78,12 +78,10 @@ from .common import (
     EXIT_USAGE,
     InputError,
     OutputError,
-    add_lexicon_arguments,
-    add_repair_options,
+    add_clean_options,
     checked,
+    clean_settings,
     lexicon_paths,
-    option_dest,
-    repair_options,
     same_file,
     say,
     stdin_bytes,
@@ -92,8 +90,6 @@ from .common import (
 
 _PROG = "zhrepair clean"
 
-#: RepairConfig fields that clean's own flags set (they are per-record output choices here).
-_OWN = {"remove_chrome": "chrome", "deletions": "stuffing", "explain": "explain"}
 
 
 def add_parser(sub: Any) -> None:
@@ -108,17 +104,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--resume", action="store_true", help="continue OUT.jsonl.partial from an interrupted run (needs -o)")
     p.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
                    help=f"files to take from folders, comma-separated (default: {DEFAULT_GLOB})")
-    # The same destinations as the generated --remove-chrome/--deletions (hidden here): one setting each.
-    p.add_argument("--no-chrome", dest=option_dest("remove_chrome"), action="store_const", const=False, default=None,
-                   help="keep page chrome (浏览次数:, 返回列表, the repeated title, ...)")
-    p.add_argument("--no-stuffing", dest=option_dest("deletions"), action="store_const", const=False, default=None,
-                   help="keep keyword stuffing (机制创新， stays)")
-    p.add_argument("--edits", nargs="?", choices=("full", "compact", "none"), const="full", default="full",
-                   help="edits in the output: full (default), compact ([start, end, before, after, confidence]) "
-                        "or none")
-    p.add_argument("--no-edits", dest="edits", action="store_const", const="none", help="the same as --edits none")
-    add_lexicon_arguments(p)
-    add_repair_options(p, hidden=("remove_chrome", "deletions"))
+    add_clean_options(p)
     p.set_defaults(func=run)
 
 
@@ -192,8 +178,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _usage(str(exc))
 
-    config = repair_options(args)
-    own = {mine: config.pop(name) for name, mine in _OWN.items() if name in config}
+    config, own = clean_settings(args)
     opts = dataclasses.replace(opts, **own)
     spec = RepairerSpec.of(lexicon_paths(args), not args.no_default_lexicon, config)
     checked(lambda: spec.build(load=False))  # a bad lexicon fails here, once, not in every worker

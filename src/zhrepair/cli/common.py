@@ -169,6 +169,34 @@ def add_repair_options(p: argparse.ArgumentParser, hidden: Collection[str] = ())
             group.add_argument(flag, type=kind, metavar={int: "N", float: "X"}.get(kind, "TEXT"), **kw)
 
 
+#: RepairConfig fields that clean's own switches set (per-record output choices there).
+CLEAN_SWITCHES = {"remove_chrome": "chrome", "deletions": "stuffing", "explain": "explain"}
+
+
+def add_clean_options(p: argparse.ArgumentParser) -> None:
+    """What `zhrepair clean` and the Spark job share: --no-chrome, --no-stuffing, --edits,
+    the lexicon arguments and the generated repair options."""
+    # The same destinations as the generated --remove-chrome/--deletions (hidden here): one setting each.
+    p.add_argument("--no-chrome", dest=option_dest("remove_chrome"), action="store_const", const=False, default=None,
+                   help="keep page chrome (浏览次数:, 返回列表, the repeated title, ...)")
+    p.add_argument("--no-stuffing", dest=option_dest("deletions"), action="store_const", const=False, default=None,
+                   help="keep keyword stuffing (机制创新， stays)")
+    p.add_argument("--edits", nargs="?", choices=("full", "compact", "none"), const="full", default="full",
+                   help="edits in the output: full (default), compact ([start, end, before, after, confidence]) "
+                        "or none")
+    p.add_argument("--no-edits", dest="edits", action="store_const", const="none", help="the same as --edits none")
+    add_lexicon_arguments(p)
+    add_repair_options(p, hidden=("remove_chrome", "deletions"))
+
+
+def clean_settings(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(RepairConfig options, batch Options switches)`` from the clean options, checked
+    (:class:`InputError` for a bad value)."""
+    config = repair_options(args)
+    own = {mine: config.pop(name) for name, mine in CLEAN_SWITCHES.items() if name in config}
+    return config, own
+
+
 def repair_options(args: argparse.Namespace) -> dict[str, Any]:
     """The repair options given on the command line (only those), checked.
 

@@ -31,7 +31,6 @@ examples:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import sys
@@ -40,18 +39,24 @@ import time
 from typing import Any, Sequence
 
 from zhrepair.batch import Options
-from zhrepair.config import RepairConfig, option_kind
+from zhrepair.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_RECORD_ERRORS,
+    EXIT_USAGE,
+    InputError,
+    add_clean_options,
+    clean_settings,
+    say,
+)
 from zhrepair.errors import LexiconError
+from zhrepair.lexicon_store import INSTALLED
 
-EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERRUPTED, EXIT_SPARK = 0, 1, 2, 3, 130, 70
+EXIT_SPARK = EXIT_INTERNAL  # Spark cannot start, or a task keeps failing
 _PROG = "zhrepair spark"
-_OPT = "repair_option."
-#: RepairConfig fields that clean's own switches set.
-_OWN = {"remove_chrome": "chrome", "deletions": "stuffing", "explain": "explain"}
-
-
-class _Usage(Exception):
-    """Bad usage or input: exit 2."""
+_Usage = InputError  # bad usage or input: exit 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,37 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                    help="a Spark setting, as spark-submit's --conf (repeatable; for a session this job starts)")
     p.add_argument("-v", "--verbose", action="count", default=0, help="Spark's log: -v warnings, -vv everything")
-    p.add_argument("--no-chrome", dest=_OPT + "remove_chrome", action="store_const", const=False, default=None,
-                   help="keep page chrome (浏览次数:, 返回列表, ...)")
-    p.add_argument("--no-stuffing", dest=_OPT + "deletions", action="store_const", const=False, default=None,
-                   help="keep keyword stuffing")
-    p.add_argument("--edits", nargs="?", choices=("full", "compact", "none"), const="full", default="full",
-                   help="edits in the output: full (default), compact or none")
-    p.add_argument("--no-edits", dest="edits", action="store_const", const="none", help="the same as --edits none")
-    p.add_argument("--lexicon", action="append", default=[], metavar="PATH", help="extra lexicon; repeatable")
-    p.add_argument("--no-default-lexicon", action="store_true", help="do not load the shipped lexicon")
-    group = p.add_argument_group("repair options (zhrepair.RepairConfig)")
-    for f in dataclasses.fields(RepairConfig):
-        if not f.init or f.default is dataclasses.MISSING:
-            continue
-        flag, kind = "--" + f.name.replace("_", "-"), option_kind(f)
-        text = argparse.SUPPRESS if f.name in ("remove_chrome", "deletions") else (
-            (f.metadata.get("help") or f"RepairConfig.{f.name}") + ("" if f.default is None else f" (default: {f.default})")
-        ).replace("%", "%%")
-        if kind is bool:
-            group.add_argument(flag, dest=_OPT + f.name, action=argparse.BooleanOptionalAction, default=None, help=text)
-        else:
-            group.add_argument(flag, dest=_OPT + f.name, type=kind, default=None, help=text,
-                               metavar={int: "N", float: "X"}.get(kind, "TEXT"))
+    add_clean_options(p)
     return p
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     """clean's keyword options (see :func:`zhrepair.spark.clean_dataframe`), checked; :class:`_Usage` if bad."""
-    config = {k[len(_OPT):]: v for k, v in vars(args).items() if k.startswith(_OPT) and v is not None}
-    own = {mine: config.pop(name) for name, mine in _OWN.items() if name in config}
+    config, own = clean_settings(args)
     try:
-        RepairConfig().merged(**config)
         Options(field=args.field, id_field=args.id_field or "id", edits=args.edits, **own)
     except (TypeError, ValueError) as exc:
         raise _Usage(f"bad option: {exc}") from None
@@ -112,10 +94,10 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     bad = [c for c in args.conf if "=" not in c or not c.partition("=")[0].strip()]
     if bad:
         raise _Usage(f"--conf takes KEY=VALUE, got {bad[0]!r}")
-    for path in args.lexicon:
-        if "://" not in path and not os.path.isfile(path):
+    for path in args.lexicon or ():
+        if path != INSTALLED and "://" not in path and not os.path.isfile(path):
             raise _Usage(f"cannot read lexicon {path}: no such file")
-    return {**config, **own, "edits": args.edits, "lexicons": tuple(args.lexicon),
+    return {**config, **own, "edits": args.edits, "lexicons": tuple(args.lexicon or ()),
             "default_lexicon": not args.no_default_lexicon}
 
 
@@ -255,7 +237,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _say(message: str) -> None:
-    print(f"{_PROG}: {message}", file=sys.stderr, flush=True)
+    say(message, _PROG)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
