@@ -90,7 +90,9 @@ def run_add(args: argparse.Namespace) -> int:
     try:
         item = lexicon_store.add(args.path, args.name, format=args.format, direction=args.direction,
                                  encoding=args.encoding)
-    except (OSError, lexicon_store.FetchError) as exc:
+    except OSError as exc:
+        raise InputError(f"cannot read {args.path}: {exc.strerror or exc}") from None
+    except lexicon_store.FetchError as exc:
         raise InputError(str(exc)) from None
     say(f"{item.name}: {item.pairs:,} pairs installed in {item.path}")
     return EXIT_OK
