@@ -22,7 +22,8 @@ class EditKind(str, Enum):
 
 @dataclass(frozen=True)
 class Alternative:
-    """A restoration the decoder considered, with its score (log10 odds vs. the input)."""
+    """Another reading the decoder considered for an edit's span (the spun form kept, or
+    another original), with ``score``: its posterior probability, in [0, 1]."""
 
     text: str
     score: float
