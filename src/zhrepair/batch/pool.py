@@ -236,11 +236,18 @@ class WorkerPool:
     def abort(self) -> None:
         """Stop now (interrupted): cancel what is queued and terminate the workers."""
         processes = list((getattr(self.ex, "_processes", None) or {}).values())  # private, so guarded
+        results = getattr(self.ex, "_result_queue", None)  # (shutdown forgets both)
         self.ex.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             p.terminate()
         for p in processes:  # gone before this process exits and its queues' semaphores with it
             p.join(timeout=5)
+        # A worker stopped while sending a result leaves half a message in the result pipe, and
+        # the pool's manager thread waits for the rest, so the exit would hang joining it. This
+        # process holds the last writing end now that the workers are gone: closing it ends the wait.
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            writer.close()
 
 
 def clean_lines(
