@@ -17,7 +17,7 @@ import pytest
 
 from conftest import SAMPLE_DIR
 from zhrepair import EditKind, apply_edits
-from zhrepair.batch import Item, Options, clean_records
+from zhrepair.batch import Item, Options, RepairerSpec, clean_records
 from zhrepair.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "batch"
@@ -422,3 +422,52 @@ def test_bad_repair_option_value_is_a_usage_error(tmp_path, capsys):
     assert main(["clean", str(DATA / "records.jsonl"), "-o", str(out), "--min-confidence", "2"]) == 2
     assert "min_confidence" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "o.jsonl.partial").exists()
+
+
+def test_a_worker_killed_mid_run_loses_no_record(caplog):
+    """SIGKILL to a worker while the pool runs: its chunk is retried, every record comes back."""
+    from zhrepair.batch.pool import WorkerPool, _chunks
+
+    items = [Item("mem", i, text=SPUN * 5, fields=None) for i in range(40)]
+    pool = WorkerPool(2, RepairerSpec.of(), Options(edits=False))
+    out = []
+    try:
+        for k, line in enumerate(pool.map(_chunks(items, 2))):
+            out.append(line)
+            if k == 3:
+                os.kill(pool._processes()[0].pid, signal.SIGKILL)
+    finally:
+        pool.close()
+    assert len(out) == len(items)
+    assert [json.loads(rec)["line"] for rec, _, _ in out] == list(range(40))
+    assert all(status == "repaired" for _, status, _ in out)
+    assert "a worker process died" in caplog.text  # the retry path ran
+
+
+def test_a_dead_worker_the_executor_never_reports_breaks_the_pool(monkeypatch):
+    """A worker killed while sending its result leaves the executor waiting forever: after
+    STUCK_SECONDS with a dead worker and no answer, the pool counts as broken."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from zhrepair.batch import pool as pool_module
+
+    class Dead:
+        exitcode, pid = -9, 0
+
+        def terminate(self) -> None:
+            pass
+
+        def join(self, timeout: float | None = None) -> None:
+            pass
+
+    pool = pool_module.WorkerPool(1, RepairerSpec.of(), Options())
+    try:
+        monkeypatch.setattr(pool_module, "STUCK_SECONDS", 0.5)
+        monkeypatch.setattr(pool, "_processes", lambda: [Dead()])
+        t0 = time.monotonic()
+        with pytest.raises(BrokenProcessPool):
+            pool._result(Future())  # never completes
+        assert time.monotonic() - t0 < 5
+    finally:
+        pool.close()

@@ -18,6 +18,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generator, Iterable, Iterator, Mapping
@@ -142,6 +143,11 @@ def _signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
+#: A worker dead this long without its executor noticing is taken as a broken pool (seconds;
+#: the executor notices a plain death within a poll, so this only bounds the rare hang).
+STUCK_SECONDS = 10.0
+
+
 class WorkerFailure(RuntimeError):
     """Worker processes cannot start, or keep dying: the run stops (resumable)."""
 
@@ -195,7 +201,7 @@ class WorkerPool:
     def _retry_single(self, chunk: list[Item]) -> Iterator[Line]:
         for item in chunk:
             try:
-                result = self._submit(_work, [item]).result()[0]
+                result = self._result(self._submit(_work, [item]))[0]
             except BrokenProcessPool:
                 self._died()
                 log.error("%s:%s: worker process died on this record", item.file, item.line)
@@ -220,7 +226,7 @@ class WorkerPool:
                 return
             chunk, fut = inflight.popleft()
             try:
-                results = fut.result()
+                results = self._result(fut)
             except BrokenProcessPool:
                 log.warning("a worker process died; retrying its records one by one")
                 self._died()
@@ -235,8 +241,12 @@ class WorkerPool:
 
     def abort(self) -> None:
         """Stop now (interrupted): cancel what is queued and terminate the workers."""
-        processes = list((getattr(self.ex, "_processes", None) or {}).values())  # private, so guarded
-        results = getattr(self.ex, "_result_queue", None)  # (shutdown forgets both)
+        self._dismantle()
+
+    def _dismantle(self) -> None:
+        """Shut the executor down without waiting and terminate its workers."""
+        processes = self._processes()
+        results = getattr(self.ex, "_result_queue", None)  # private, so guarded (shutdown forgets it)
         self.ex.shutdown(wait=False, cancel_futures=True)
         for p in processes:
             p.terminate()
@@ -248,6 +258,30 @@ class WorkerPool:
         writer = getattr(results, "_writer", None)
         if writer is not None:
             writer.close()
+
+    def _processes(self) -> list[Any]:
+        """The executor's worker processes (a private attribute, read defensively)."""
+        try:
+            return list((getattr(self.ex, "_processes", None) or {}).values())
+        except RuntimeError:  # changed by the executor's thread while read
+            return []
+
+    def _result(self, fut: Any) -> Any:
+        """``fut.result()``, and :class:`BrokenProcessPool` also when a worker has been dead for
+        :data:`STUCK_SECONDS` without the executor noticing: one killed while sending its result
+        (out of memory, say) leaves the executor waiting for the rest of that message forever."""
+        dead_since = None
+        while True:
+            try:
+                return fut.result(timeout=1.0)
+            except FutureTimeout:
+                if not any(p.exitcode is not None for p in self._processes()):
+                    dead_since = None
+                    continue
+                dead_since = dead_since or time.monotonic()
+                if time.monotonic() - dead_since >= STUCK_SECONDS:
+                    self._dismantle()
+                    raise BrokenProcessPool("a worker process died and its pool did not notice") from None
 
 
 def clean_lines(
