@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..results import Edit, EditKind, RepairResult
-from .records import Item, check_fields
+from .records import Item, check_fields, surrogate_problem
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,9 @@ def clean_item(item: Item, repairer: Any, opts: Options) -> dict[str, Any]:
         return error_record(item)
     text = item.text or ""
     warning = None
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return failed_record(item, f"invalid text: unpaired surrogate {text[exc.start]!r} at character {exc.start}")
+    problem = surrogate_problem(text)  # a Python string given as a record (JSONL lines are checked when read)
+    if problem is not None:
+        return failed_record(item, problem)
     if not text.strip():
         result, warning = RepairResult(text), "empty document"
     else:

@@ -125,18 +125,18 @@ def check_fields(obj: Any, file: str, line: int | None, field: str, raw: bytes |
     if not isinstance(value, str):
         kind = "null" if value is None else type(value).__name__
         return Item(file, line, error=f'field "{field}" is {kind}, not a string', raw=raw)
-    bad = _lone_surrogate(value)
-    if bad is not None:
-        return Item(file, line, error=f"invalid text: unpaired surrogate {value[bad]!r} at character {bad}", raw=raw)
+    problem = surrogate_problem(value)
+    if problem is not None:
+        return Item(file, line, error=problem, raw=raw)
     return Item(file, line, text=value, fields=obj)
 
 
-def _lone_surrogate(text: str) -> int | None:
-    """The offset of the first unpaired surrogate in *text* (not encodable), or ``None``."""
+def surrogate_problem(text: str) -> str | None:
+    """Why *text* is not valid Unicode text (its first unpaired surrogate), or ``None``."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return exc.start
+        return f"invalid text: unpaired surrogate {text[exc.start]!r} at character {exc.start}"
     return None
 
 
@@ -177,14 +177,15 @@ def parse_jsonl_line(raw: bytes, file: str, line: int, field: str = "text") -> I
         s = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Item(file, line, error=f"invalid UTF-8 at byte {exc.start}", raw=body)
+    too_deep = f"not usable JSON: nested deeper than {MAX_DEPTH} levels"
     try:
         obj = json.loads(s, parse_constant=_no_constant, parse_float=_finite_float)
     except RecursionError:
-        return Item(file, line, error=f"not usable JSON: nested deeper than {MAX_DEPTH} levels", raw=body)
+        return Item(file, line, error=too_deep, raw=body)
     except ValueError as exc:
         return Item(file, line, error=f"not JSON: {exc}", raw=body)
     if (body.count(b"[") + body.count(b"{") > MAX_DEPTH) and _depth(obj) > MAX_DEPTH:
-        return Item(file, line, error=f"not usable JSON: nested deeper than {MAX_DEPTH} levels", raw=body)
+        return Item(file, line, error=too_deep, raw=body)
     return check_fields(obj, file, line, field, raw=body)
 
 

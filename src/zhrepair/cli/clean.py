@@ -125,17 +125,16 @@ def _check_output(out_path: str, inputs: list[str]) -> str | None:
                 continue
             if any(_same_stat(st, g) for g in guarded):
                 return "stdin is the output file (or its .partial)"
-        elif any(os.path.realpath(p) == os.path.realpath(g) or same_file(p, g) for g in guarded):
+        elif any(same_file(p, g) for g in guarded):  # by path, symbolic or hard link
             return f"{p} is the output file (or its .partial); it would be overwritten"
     return None
 
 
 def _same_stat(st: os.stat_result, path: str) -> bool:
     try:
-        other = os.stat(path)
+        return os.path.samestat(st, os.stat(path))
     except OSError:
         return False
-    return (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _open_output(out_path: str | None, resume: bool) -> ResumableOutput:
