@@ -4,10 +4,15 @@
 ``data/sample/edits.jsonl`` (offsets into the *spun* text, half-open, all ``sure``).
 Passes, in the order a real tool applies them:
 
-1. **word swaps** from ``SpinnerSpec.pairs`` (original → spun forms), either
-   ``mode="blind"`` — string find-and-replace, longest match first, left to right, never
-   re-reading its own output (how old spinners put 不克不及 inside words) — or
-   ``mode="word"`` — only whole tokens of a jieba segmentation;
+1. **word swaps** from ``SpinnerSpec.pairs`` (original → spun forms), in one of three
+   modes: ``mode="blind"`` — string find-and-replace, longest match first, left to right,
+   never re-reading its own output (how old spinners put 不克不及 inside words);
+   ``mode="word"`` — only whole tokens of a jieba segmentation; or
+   ``mode="sequential"`` — the entries one after another in the dictionary's order (the
+   order of each original's first line in the file), each replacing every occurrence in
+   the text *as it is by then*, like PHP ``str_replace`` with arrays: an entry rewrites
+   the output of earlier entries (A→B then B→C gives A→C; 不能→不克不及 then 克→胜 gives
+   不胜不及), though not its own output;
 2. **chains** (``chain_passes``): the same (or ``chain_pairs``) dictionary applied again
    to the output, so A→B then B→C gives A→C;
 3. **char swaps** (``char_swaps``: original char → spun char) on every occurrence left in
@@ -34,7 +39,9 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .scoring import GoldEdit
 
-__all__ = ["SpinnerSpec", "Spun", "spin", "pairs_from_tsv", "invert_pairs"]
+__all__ = ["MODES", "SpinnerSpec", "Spun", "spin", "pairs_from_tsv", "invert_pairs"]
+
+MODES = ("blind", "word", "sequential")
 
 Piece = tuple[str, str]  # (original, current)
 Change = tuple[int, int, str]  # current-text span and its replacement
@@ -48,7 +55,7 @@ class SpinnerSpec:
     char_swaps: Mapping[str, str] = field(default_factory=dict)
     rate: float = 1.0
     choice: str = "occurrence"  # or "document"
-    mode: str = "blind"  # or "word"
+    mode: str = "blind"  # or "word", "sequential"
     chain_passes: int = 0
     chain_pairs: Mapping[str, Sequence[str]] | None = None
     char_swap_rate: float | Mapping[str, float] = 1.0
@@ -60,8 +67,8 @@ class SpinnerSpec:
     def __post_init__(self) -> None:
         if self.choice not in ("occurrence", "document"):
             raise ValueError(f"choice must be 'occurrence' or 'document', got {self.choice!r}")
-        if self.mode not in ("blind", "word"):
-            raise ValueError(f"mode must be 'blind' or 'word', got {self.mode!r}")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {self.mode!r}")
         for name in ("rate", "stuffing_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be in [0, 1]")
@@ -124,14 +131,38 @@ def invert_pairs(pairs: Mapping[str, Sequence[str]]) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- pieces
 
 
+def _split_unchanged(pieces: Sequence[Piece], cuts: Sequence[int]) -> list[Piece]:
+    """Split every unchanged piece (original == current) at the offsets *cuts* (sorted,
+    in the current text) that fall inside it; changed pieces stay whole."""
+    out: list[Piece] = []
+    pos, k = 0, 0
+    for piece in pieces:
+        end = pos + len(piece[1])
+        while k < len(cuts) and cuts[k] <= pos:
+            k += 1
+        if piece[0] != piece[1] or k == len(cuts) or cuts[k] >= end:
+            out.append(piece)
+        else:
+            text, last = piece[1], pos
+            while k < len(cuts) and cuts[k] < end:
+                out.append((text[last - pos : cuts[k] - pos],) * 2)
+                last = cuts[k]
+                k += 1
+            out.append((text[last - pos :],) * 2)
+        pos = end
+    return out
+
+
 def _rewrite(pieces: list[Piece], changes: Sequence[Change]) -> list[Piece]:
     """Apply non-overlapping *changes* (spans of the current text) to *pieces*.
 
     A change merges every piece it overlaps into one piece; an insertion inside a piece
     goes into that piece, an insertion at a piece boundary becomes a new piece. A merged
-    piece goes back into the stream, so later changes may touch it again.
+    piece goes back into the stream, so later changes may touch it again. Unchanged pieces
+    may be any length (a whole text at first): they are split where a change begins or ends
+    first, so a change merges no more than the characters it touches.
     """
-    stream = list(pieces)
+    stream = _split_unchanged(pieces, sorted({x for c in changes for x in c[:2]}))
     out: list[Piece] = []
     i, pos, shift = 0, 0, 0  # pos: offset of stream[i] in the text as rewritten so far
     for old_start, old_end, new in sorted(changes, key=lambda c: (c[0], c[1])):
@@ -205,6 +236,36 @@ def _word_matches(text: str, pairs: Mapping[str, Sequence[str]]) -> Iterable[tup
         pos += len(token)
 
 
+def _sequential_pass(
+    pieces: list[Piece],
+    pairs: Mapping[str, Sequence[str]],
+    spec: SpinnerSpec,
+    rng: random.Random,
+    choose: Callable[[str, Sequence[str]], str],
+) -> list[Piece]:
+    """Each entry in turn replaces every (non-overlapping, leftmost-first) occurrence of its
+    original in the current text; later entries see the output of earlier ones.
+
+    An entry whose original is not in the current text draws no random number, so only the
+    entries that hit cost more than a substring test (≈ 40 ms for 17,000 entries on a
+    1,500-character document).
+    """
+    text = _current(pieces)
+    for key, forms in pairs.items():
+        if not key or key not in text:
+            continue
+        changes: list[Change] = []
+        start = text.find(key)
+        while start >= 0:
+            if spec.rate >= 1.0 or rng.random() < spec.rate:
+                changes.append((start, start + len(key), choose(key, forms)))
+            start = text.find(key, start + len(key))
+        if changes:
+            pieces = _rewrite(pieces, changes)
+            text = _current(pieces)
+    return pieces
+
+
 def _swap_pass(
     pieces: list[Piece],
     pairs: Mapping[str, Sequence[str]],
@@ -212,6 +273,8 @@ def _swap_pass(
     rng: random.Random,
     choose: Callable[[str, Sequence[str]], str],
 ) -> list[Piece]:
+    if spec.mode == "sequential":
+        return _sequential_pass(pieces, pairs, spec, rng, choose)
     text = _current(pieces)
     if spec.mode == "blind":
         lengths = sorted({len(k) for k in pairs if k}, reverse=True)
@@ -291,7 +354,7 @@ def spin(text: str, spec: SpinnerSpec, seed: Any = 0) -> Spun:
     """Spin *text* with *spec*; deterministic for a given *seed* (int or str)."""
     rng = random.Random(seed)
     choose = _Chooser(rng, spec.choice == "document")
-    pieces: list[Piece] = [(ch, ch) for ch in text]
+    pieces: list[Piece] = [(text, text)] if text else []
     if spec.pairs:
         pieces = _swap_pass(pieces, spec.pairs, spec, rng, choose)
     chain = spec.chain_pairs if spec.chain_pairs is not None else spec.pairs

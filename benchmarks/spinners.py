@@ -31,7 +31,7 @@ FALLBACK_CHAR_SWAPS = {"关": "闭", "建": "筑", "鼓": "胀", "领": "颈", "
 def char_swaps() -> dict[str, str]:
     """original char → spun char, from the shipped ``char_swaps.tsv`` (spun first) or the fallback."""
     try:
-        text = resources.files("zhrepair").joinpath("data", "char_swaps.tsv").read_text(encoding="utf-8")
+        text = resources.files("zhrepair").joinpath("data").joinpath("char_swaps.tsv").read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError, OSError):
         return dict(FALLBACK_CHAR_SWAPS)
     swaps: dict[str, str] = {}

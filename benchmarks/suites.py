@@ -24,7 +24,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from . import corpus, spinners
 from .scoring import Score, WordScore, false_edits_per_10k, load_gold, roc_auc, score, sys_edits, word_score
 from .simulator import Spun, invert_pairs, spin
+from .styles import STYLES, style_articles, styled_docs
 
+BLIND = STYLES["blind"].label  # how the suites before `styles` spin: blind, every occurrence, random form each
 SAMPLE_DIR = spinners.SAMPLE_DIR
 SHORT_TEXT = "今年以来，各地深入开展调查研究。"  # a first call that loads what a Repairer needs
 
@@ -79,9 +81,15 @@ SIZES = {
     "clean-throughput": (2000, 20),
     "scale-mb": (5, 1),  # the large document, in MB of UTF-8 (1/5 of it is the small one)
     "scale-docs": (200, 10),  # documents whose output size is measured
+    "styles-news": (10, 2),  # documents per dictionary and news style (blind, token, sequential, partial)
+    "styles-short": (40, 4),  # short documents per dictionary
+    "styles-manpages": (15, 2),  # manual-page articles per dictionary
+    "styles-clean-manpages": (40, 2),  # clean manual-page articles
+    "styles-clean-short": (200, 4),  # clean short documents
 }
 # disjoint shares of the TEST articles: a document is never both spun and clean
-SLOTS = {"sample-spinner": 0, "public-dicts": 1, "clean": 2}
+# (styles: the share its xwlb and manpages documents are spun from; its clean ones come from "clean")
+SLOTS = {"sample-spinner": 0, "public-dicts": 1, "clean": 2, "styles": 3}
 N_SLOTS = 4
 
 
@@ -275,7 +283,7 @@ def suite_sample_spinner(ctx: Context) -> SuiteResult:
     total, words, info = _repair_and_score(ctx.repairer(), docs, "sample-spinner")
     spec = spinners.sample_spinner()
     out = SuiteResult("sample-spinner")
-    data = "xwlb TEST, sample's pairs + char swaps + 创新 stuffing (held out)"
+    data = f"xwlb TEST, sample's pairs ({BLIND}) + char swaps at measured rates + 创新 stuffing (held out)"
     out.rows.append(_prf_row("sample-spinner", data, len(docs), total, words))
     out.details = {
         "label": "held out",
@@ -309,10 +317,10 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
         grand_words += words
         per_dict[path.stem] = {**info, **_error_analysis(total, 8)}
         label = "its dictionary loaded" if with_dict else "default lexicon only (dictionary unseen)"
-        out.rows.append(_prf_row(name, f"{path.stem}: {label}", len(docs), total, words))
+        out.rows.append(_prf_row(name, f"{path.stem} ({BLIND}): {label}", len(docs), total, words))
         progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
     n_docs = sum(d["docs"] for d in per_dict.values())
-    out.rows.append(_prf_row(name, "all dictionaries (micro-average)", n_docs, grand, grand_words))
+    out.rows.append(_prf_row(name, f"all dictionaries ({BLIND}; micro-average)", n_docs, grand, grand_words))
     out.details = {"label": "held out", "per_dict": per_dict, "micro": {**grand.summary(), **grand_words.summary()}}
     return out
 
@@ -409,16 +417,123 @@ def suite_detection(ctx: Context) -> SuiteResult:
         return sum(xs) / len(xs) if xs else float("nan")
 
     out = SuiteResult("detection")
-    out.rows.append(Row("detection", "sample-spinner spun vs clean (known spinner)", f"{len(known)}+{len(clean)}",
+    out.rows.append(Row("detection", f"sample-spinner spun ({BLIND}) vs clean (known spinner)", f"{len(known)}+{len(clean)}",
                         other=f"ROC AUC {auc_known:.3f}"))
     flagged = 100 * sum(x >= 0.5 for x in clean) / max(1, len(clean))
-    out.rows.append(Row("detection", "public-dict spun vs clean (unknown spinners)", f"{len(unknown)}+{len(clean)}",
+    out.rows.append(Row("detection", f"public-dict spun ({BLIND}) vs clean (unknown spinners)", f"{len(unknown)}+{len(clean)}",
                         other=f"ROC AUC {auc_unknown:.3f} · {flagged:.0f}% of clean articles flagged spun"))
     out.details = {
         "auc_known": round(auc_known, 4),
         "auc_unknown": round(auc_unknown, 4),
         "mean_score": {"clean": mean(clean), "known": mean(known), "unknown": mean(unknown)},
         "clean_flagged_pct": round(100 * sum(s >= 0.5 for s in clean) / max(1, len(clean)), 1),
+    }
+    return out
+
+
+def _style_size(ctx: Context, style: Any) -> int:
+    if style.source == "manpages":
+        return ctx.size("styles-manpages")
+    return ctx.size("styles-short" if style.short else "styles-news")
+
+
+def _prf(total: Score) -> str:
+    return f"P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}"
+
+
+def suite_styles(ctx: Context) -> SuiteResult:
+    """Every public dictionary in every style of benchmarks/styles.py on TEST text; its dictionary loaded, then all eight."""
+    import zhrepair
+
+    paths = ctx.dict_paths()
+    slot, clean_slot = SLOTS["styles"], SLOTS["clean"]
+    try:
+        clean_sets = {
+            "manpages": style_articles("manpages", "test", ctx.size("styles-clean-manpages"), slot=clean_slot, slots=N_SLOTS),
+            "short": style_articles("short", "test", ctx.size("styles-clean-short"), slot=clean_slot, slots=N_SLOTS),
+        }
+        for style in STYLES.values():
+            style_articles(style, "test", 1, slot=slot, slots=N_SLOTS)
+    except corpus.SharedDataMissing as exc:
+        raise Skip(str(exc)) from None
+
+    def every_dictionary() -> Any:
+        r = zhrepair.Repairer(lexicons=load_public_lexicons(paths))
+        r.repair(SHORT_TEXT)
+        return r
+
+    every = ctx.cached("repairer:all-public-dicts", every_dictionary)
+    n_all = len(paths)
+    cells: dict[str, dict[str, Any]] = {}
+    totals: dict[tuple[str, str, str], Score] = {}  # (dictionary, style, "a" | "b")
+    words: dict[tuple[str, str, str], WordScore] = {}
+    docs_per: dict[tuple[str, str], int] = {}
+    spin_seconds = dict.fromkeys(STYLES, 0.0)
+    for path in paths:
+        own = zhrepair.Repairer(lexicons=[public_lexicon(path)], default_lexicon=True)  # each style's cell reuses it
+        cells[path.stem] = {}
+        for name, style in STYLES.items():
+            t0 = time.perf_counter()
+            docs = styled_docs(path, style, "test", _style_size(ctx, style), ctx.seed, slot=slot, slots=N_SLOTS)
+            spin_seconds[name] += time.perf_counter() - t0
+            cell: dict[str, Any] = {"docs": len(docs)}
+            for key, repairer in (("a", own), ("b", every)):
+                total, word, info = _repair_and_score(repairer, docs, f"styles {path.stem} {name} ({key})")
+                totals[path.stem, name, key], words[path.stem, name, key] = total, word
+                cell[key] = {**info, **_error_analysis(total, 5)}
+            cells[path.stem][name] = cell
+            docs_per[path.stem, name] = len(docs)
+            progress(f"styles {path.stem} {name}: (a) {_prf(totals[path.stem, name, 'a'])} · "
+                     f"(b) {_prf(totals[path.stem, name, 'b'])}")
+
+    out = SuiteResult("styles")
+    worst: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        stem = path.stem
+        wa = min(STYLES, key=lambda s: totals[stem, s, "a"].f1)
+        wb = min(STYLES, key=lambda s: totals[stem, s, "b"].f1)
+        ta, tb = totals[stem, wa, "a"], totals[stem, wb, "b"]
+        worst[stem] = {"a": {"style": wa, "f1": round(ta.f1, 4)}, "b": {"style": wb, "f1": round(tb.f1, 4)}}
+        out.rows.append(Row("styles", f"{stem}: worst style with its dictionary loaded (a): {wa}",
+                            sum(docs_per[stem, s] for s in STYLES), ta.precision, ta.recall, ta.f1,
+                            f"all {n_all} loaded (b): worst {wb}, {_prf(tb)}"))
+    per_style: dict[str, Any] = {}
+    for name, style in STYLES.items():
+        grand = {k: sum((totals[p.stem, name, k] for p in paths), Score()) for k in ("a", "b")}
+        grand_words = {k: WordScore() for k in ("a", "b")}
+        for k in ("a", "b"):
+            for p in paths:
+                grand_words[k] += words[p.stem, name, k]
+        per_style[name] = {k: {**grand[k].summary(), **grand_words[k].summary()} for k in ("a", "b")}
+        a, b = grand["a"], grand["b"]
+        out.rows.append(Row("styles", f"{name} ({style.label}; {style.text}): all dictionaries, micro-average, "
+                                      "each with its dictionary loaded (a)",
+                            sum(docs_per[p.stem, name] for p in paths), a.precision, a.recall, a.f1,
+                            f"all {n_all} loaded (b): {_prf(b)} · (a) word-level P {grand_words['a'].precision:.3f} "
+                            f"R {grand_words['a'].recall:.3f}"))
+    clean: dict[str, Any] = {}
+    labels = {"manpages": "unspun manual-page TEST articles", "short": "unspun short xwlb TEST documents (60–300 chars)"}
+    for kind, arts in clean_sets.items():
+        default_other, default_details = _false_edits(ctx.repairer(), arts, f"styles clean {kind}")
+        all_other, all_details = _false_edits(every, arts, f"styles clean {kind}, all dictionaries")
+        clean[kind] = {"docs": len(arts), "articles": [a.id for a in arts], "default": default_details,
+                       "all_dictionaries": all_details}
+        out.rows.append(Row("styles", labels[kind], len(arts),
+                            other=f"default lexicon: {default_other} · all {n_all} loaded: {all_other}"))
+    out.details = {
+        "label": "held out",
+        "repairers": {"a": "zhrepair.Repairer(lexicons=[public_lexicon(path)], default_lexicon=True)",
+                      "b": f"zhrepair.Repairer(lexicons=load_public_lexicons(all {n_all}))"},
+        "styles": {name: {"description": s.description, "label": s.label, "mode": s.mode, "rate": list(s.rate),
+                          "choice": s.choice, "source": s.source, "length": list(s.length),
+                          "docs_per_dictionary": _style_size(ctx, s), "spin_seconds": round(spin_seconds[name], 2),
+                          "articles": [a.id for a in style_articles(s, "test", _style_size(ctx, s), slot=slot,
+                                                                     slots=N_SLOTS)]}
+                   for name, s in STYLES.items()},
+        "worst": worst,
+        "per_style": per_style,
+        "cells": cells,
+        "clean": clean,
     }
     return out
 
@@ -794,7 +909,7 @@ def suite_scale(ctx: Context) -> SuiteResult:
     small, large = runs["small"], runs["large"]
     ratio = large["seconds"] / small["seconds"]
     out.rows.append(Row("scale", f"one repair() of {large['bytes'] / 1e6:.1f} MB vs {small['bytes'] / 1e6:.1f} MB "
-                                 "(sample-spinner TEST text, one process)", 2, other=(
+                                 "(sample-spinner TEST text, blind style, one process)", 2, other=(
         f"{large['seconds']:.1f} s vs {small['seconds']:.1f} s = ×{ratio:.2f} the time for ×"
         f"{large['bytes'] / small['bytes']:.1f} the text (goal ≤ ×5.5) · peak RSS {large['peak_rss_mb']:.0f} MB")))
 
@@ -824,6 +939,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "lodo": suite_lodo,
     "clean": suite_clean,
     "detection": suite_detection,
+    "styles": suite_styles,
     "speed": suite_speed,
     "clean-throughput": suite_clean_throughput,
     "scale": suite_scale,

@@ -2,6 +2,7 @@
 
     python -m benchmarks.tune                  # detector fit + coordinate search (≈ 20–40 min)
     python -m benchmarks.tune --evaluate       # the TUNE figures of the current TUNED (≈ 1 min)
+    python -m benchmarks.tune --evaluate --learned  # the same with the learned decision (zhrepair.decision)
     python -m benchmarks.tune --only window    # search one field
     python -m benchmarks.tune --detector-only  # the detector's logistic regression only
     python -m benchmarks.tune --quick ...      # a few articles per set: a smoke run
@@ -12,7 +13,9 @@ lexicon; (b) micro-F1 over the eight public dictionaries, each spinning its own 
 repaired with that dictionary loaded plus the default lexicon; (c) false edits per 10,000
 characters on clean xwlb, govreport, People's Daily 1998 and SIGHAN articles, with the
 default lexicon and with all eight dictionaries loaded; (d) detection ROC AUC, spun
-(sample's spinner; public dictionaries not loaded) vs clean.
+(sample's spinner; public dictionaries not loaded) vs clean; (e) micro-F1 over the eight
+dictionaries spinning in the hard styles of :mod:`benchmarks.styles` (token, sequential,
+partial, short, manpages), each repaired with its dictionary loaded.
 
 **Detector**: the logistic regression of :mod:`benchmarks.calibrate` gives ``llr_weight``,
 ``fluency_weight`` and ``detector_bias`` (``fluency_centre`` is fixed).
@@ -20,11 +23,12 @@ default lexicon and with all eight dictionaries loaded; (d) detection ROC AUC, s
 **Decoder**: a coordinate search over the fields whose origin (``Tuning.describe()``) is
 the coordinate search: each in turn tries a small grid around its value (×0.5, ×0.75,
 ×4/3, ×2 for reals, ±1 for integers, within bounds). The objective is the mean of the
-F1 of (a) and (b); a move must not raise either clean false-edit rate (c) above the
-search's starting point, and is taken only when it improves the objective by more than
-0.001, so values already at a local optimum stay. Another pass follows only when the last
-one moved something (``--max-passes``). When the search moved anything, the detector is
-fitted again on the final values.
+F1 of (a), (b) and (e) ((a) and (b) only before 2026-11-30's styles); a move must not
+raise either clean false-edit rate (c) above the search's starting point, and is taken
+only when it improves the objective by more than 0.001, so values already at a local
+optimum stay. Another pass follows only when the last one moved something
+(``--max-passes``). When the search moved anything, the detector is fitted again on the
+final values.
 
 It prints progress to stderr and then a table of every field (value found, previous
 value, origin), the TUNE figures at the start and at the end, and the lines to paste into
@@ -46,7 +50,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import calibrate, corpus, spinners
+from . import calibrate, corpus, spinners, styles
 from .scoring import Score, roc_auc
 from .simulator import Spun, spin
 from .suites import _false_edits, _repair_and_score, public_lexicon
@@ -76,10 +80,13 @@ class Sizes:
     clean_rmrb: int
     clean_sighan: int
     detector: int
+    per_style: int = 3  # per dictionary and hard style (short documents: four times as many)
 
 
-FULL = Sizes(sample=120, per_dict=10, clean_xwlb=100, clean_govreport=25, clean_rmrb=25, clean_sighan=20, detector=60)
-QUICK = Sizes(sample=6, per_dict=2, clean_xwlb=4, clean_govreport=2, clean_rmrb=1, clean_sighan=1, detector=6)
+FULL = Sizes(sample=120, per_dict=10, clean_xwlb=100, clean_govreport=25, clean_rmrb=25, clean_sighan=20, detector=60,
+             per_style=3)
+QUICK = Sizes(sample=6, per_dict=2, clean_xwlb=4, clean_govreport=2, clean_rmrb=1, clean_sighan=1, detector=6, per_style=1)
+HARD_STYLES = ("token", "sequential", "partial", "short", "manpages")  # (e): benchmarks.styles beyond blind
 SLOTS, N_SLOTS = {"sample": 0, "dicts": 1, "clean": 2}, 4  # disjoint shares of the xwlb TUNE articles
 
 
@@ -98,6 +105,7 @@ class TuneData:
     dicts: list[tuple[str, Any, list[tuple[corpus.Article, Spun]]]]  # (name, Lexicon, spun articles)
     clean: list[corpus.Article]
     sizes: Sizes
+    styled: list[tuple[str, Any, list[tuple[corpus.Article, Spun]]]]  # (dictionary name, Lexicon, docs of every hard style)
 
     @property
     def lexicons(self) -> list[Any]:
@@ -124,7 +132,13 @@ def build_data(sizes: Sizes, seed: int = 0) -> TuneData:
     clean = corpus.pick(xwlb, sizes.clean_xwlb, SLOTS["clean"], N_SLOTS)
     for source in ("govreport", "rmrb", "sighan"):
         clean += corpus.pick(corpus.tune_articles(source), getattr(sizes, f"clean_{source}"))
-    return TuneData(sample, dicts, clean, sizes)
+    styled = []
+    for (name, lex, _), path in zip(dicts, spinners.public_dict_paths()):
+        docs = [d for style in HARD_STYLES
+                for d in styles.styled_docs(path, style, "tune", sizes.per_style * (4 if styles.get_style(style).short else 1),
+                                            seed=f"tune:{seed}", slot=SLOTS["dicts"], slots=N_SLOTS)]
+        styled.append((name, lex, docs))
+    return TuneData(sample, dicts, clean, sizes, styled)
 
 
 # --------------------------------------------------------------------------- repairers
@@ -169,7 +183,7 @@ class Repairers:
         loaded = self._loaded.setdefault(name, {})
         r = loaded.pop(key, None)
         if r is None:
-            r = zhrepair.Repairer(lexicons=list(lexicons), tuning=tuning).load()
+            r = zhrepair.Repairer(lexicons=list(lexicons), tuning=tuning, **REPAIR_OPTIONS).load()
         loaded[key] = r  # most recent last
         while len(loaded) > self.keep:
             del loaded[next(iter(loaded))]
@@ -186,6 +200,9 @@ def with_tuning(repairer: Any, tuning: Any) -> Any:
 
 
 _REPAIRERS = Repairers()
+#: Repairer options of every evaluation: the search fits the channel's constants with the
+#: learned decision off (``benchmarks.train_decision`` is fitted on the channel after them)
+REPAIR_OPTIONS: dict[str, Any] = {"learned_decision": False}
 
 
 # --------------------------------------------------------------------------- the objective
@@ -203,12 +220,17 @@ def evaluate(tuning: Any, data: TuneData, repairers: Repairers | None = None) ->
         total, _, _ = _repair_and_score(get(name, [lex], tuning), docs, f"tune {name}")
         grand = grand + total
         per_dict[name] = round(total.f1, 4)
+    hard = Score()
+    for name, lex, docs in data.styled:
+        total, _, _ = _repair_and_score(get(name, [lex], tuning), docs, f"tune {name} hard styles")
+        hard = hard + total
     clean_scores: list[float] = []
     _, clean = _false_edits(default, data.clean, "tune clean", spin_scores=clean_scores)
     _, clean_all = _false_edits(get("all dictionaries", data.lexicons, tuning), data.clean, "tune clean, all")
     unknown = [float(default.detect(d.spun).score) for _, _, docs in data.dicts for _, d in docs]
     return {
-        "objective": round((sample.f1 + grand.f1) / 2, 5),
+        "objective": round((sample.f1 + grand.f1 + hard.f1) / 3, 5),
+        "styles_f1": round(hard.f1, 4), "styles_p": round(hard.precision, 4), "styles_r": round(hard.recall, 4),
         "sample_f1": round(sample.f1, 4), "sample_p": round(sample.precision, 4), "sample_r": round(sample.recall, 4),
         "dicts_f1": round(grand.f1, 4), "dicts_p": round(grand.precision, 4), "dicts_r": round(grand.recall, 4),
         "per_dict_f1": per_dict,
@@ -226,7 +248,7 @@ def format_figures(fig: dict[str, Any], title: str) -> str:
     per = " · ".join(f"{k} {v:.3f}" for k, v in fig["per_dict_f1"].items())
     return "\n".join([
         f"{title} ({fig['seconds']:.0f} s)",
-        f"  objective (mean F1 of a and b)        {fig['objective']:.4f}",
+        f"  objective (mean F1 of a, b and e)     {fig['objective']:.4f}",
         f"  (a) sample-spinner F1                 {fig['sample_f1']:.4f}  (P {fig['sample_p']:.4f} R {fig['sample_r']:.4f})",
         f"  (b) public dictionaries micro-F1      {fig['dicts_f1']:.4f}  (P {fig['dicts_p']:.4f} R {fig['dicts_r']:.4f})",
         f"      per dictionary: {per}",
@@ -235,6 +257,8 @@ def format_figures(fig: dict[str, Any], title: str) -> str:
         f"({fig['clean_false_edits'][0]} and {fig['clean_false_edits'][1]} edits)",
         f"  (d) detection ROC AUC                 {fig['auc_known']:.4f} known spinner · {fig['auc_unknown']:.4f} "
         f"unknown · {fig['clean_flagged_pct']:.0f}% of clean articles flagged",
+        f"  (e) hard styles micro-F1              {fig['styles_f1']:.4f}  (P {fig['styles_p']:.4f} R {fig['styles_r']:.4f}; "
+        f"{', '.join(HARD_STYLES)}; its own dictionary loaded)",
     ])
 
 
@@ -421,6 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{f.name.replace('_', '-')}", type=int, metavar="N",
                        help=f"articles: {f.name.replace('_', ' ')} (default {getattr(FULL, f.name)}, "
                             f"--quick {getattr(QUICK, f.name)})")
+    p.add_argument("--learned", action="store_true",
+                   help="with --evaluate: the pipeline as shipped, with the learned decision (default: the channel alone, "
+                        "as the search fits it)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the figures and values found as JSON")
     return p
 
@@ -428,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from zhrepair.tuning import TUNED
+
+    if args.learned and not args.evaluate:
+        print("tune: --learned only goes with --evaluate (the search fits the channel)", file=sys.stderr)
+        return 2
+    REPAIR_OPTIONS["learned_decision"] = args.learned
 
     base = QUICK if args.quick else FULL
     sizes = Sizes(**{f.name: getattr(args, f.name) or getattr(base, f.name) for f in fields(Sizes)})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from benchmarks import corpus, spinners
 from benchmarks.scoring import apply_gold, score
-from benchmarks.simulator import SpinnerSpec, Spun, _rewrite, pairs_from_tsv, spin
+from benchmarks.simulator import SpinnerSpec, Spun, _gold, _rewrite, _swaps, pairs_from_tsv, spin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +42,7 @@ def specs(draw: st.DrawFn) -> SpinnerSpec:
         char_swaps=swaps,
         rate=draw(st.sampled_from([1.0, 0.5, 0.0])),
         choice=draw(st.sampled_from(["occurrence", "document"])),
-        mode="blind",
+        mode=draw(st.sampled_from(["blind", "sequential"])),
         chain_passes=draw(st.integers(0, 2)),
         chain_pairs=chain,
         char_swap_rate=draw(st.sampled_from([1.0, 0.3])),
@@ -80,6 +80,28 @@ def test_rewrite_keeps_both_sides_aligned(text: str, changes: list) -> None:
         expected.append(current[pos:start] + new)
         pos = end
     assert "".join(c for _, c in out) == "".join(expected) + current[pos:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="abcdef", min_size=1, max_size=30),
+    batches=st.lists(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 3), st.text(alphabet="XY", max_size=2)),
+                              max_size=5), min_size=1, max_size=3),
+)
+def test_rewrite_of_a_whole_unchanged_text_equals_char_by_char(text: str, batches: list) -> None:
+    # spin() starts from one unchanged piece; it must give the gold of one piece per character
+    whole, chars = [(text, text)], [(c, c) for c in text]
+    for changes in batches:
+        current = "".join(c for _, c in whole)
+        batch, last = [], -1
+        for start, length, new in sorted(changes):
+            start = min(start, len(current))
+            end = min(start + length, len(current))
+            if start > last or (start == end and start >= last):
+                batch.append((start, end, new))
+                last = end
+        whole, chars = _rewrite(whole, batch), _rewrite(chars, batch)
+    assert _gold(whole) == _gold(chars) and _swaps(whole) == _swaps(chars)
 
 
 def test_rewrite_several_changes_inside_one_piece():

@@ -298,12 +298,10 @@ def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, tuning:
     doc.fitted = (sites, prepared)
 
 
-def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confidence: float,
-           min_choice_ratio: float) -> list[SiteDecision]:
-    """The changes to make: the best hypothesis per site, a consistent (non-overlapping)
-    set of them, then the output filters — a posterior below *min_confidence*, an isolated
-    site whose best original is not *min_choice_ratio* times the runner-up. The filters
-    only remove changes, so raising either never adds or alters one."""
+def rank(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, floor: float | None = None) -> list[SiteDecision]:
+    """Every site's hypotheses ranked by posterior, for the sites the document's evidence
+    lets change: with *floor* None, those whose best option beats keeping the site; else
+    those whose best option has at least posterior *floor* (the learned decision's pool)."""
     fitted = doc.fitted
     ps = fitted[1] if fitted is not None and fitted[0] is sites else _prepare(sites, tuning)
     keep, weights = ps.weights(*ps.arrays(_applicable(doc, tuning.clean_rate)))
@@ -312,29 +310,39 @@ def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confide
     if len(weights):
         np.maximum.at(best, ps.opt_site, weights)
     margin = tuning.overwhelming_margin
+    pool = best > keep if floor is None else (best >= floor * total) & (best > 0)
     decisions: list[SiteDecision] = []
-    for i in np.flatnonzero(best > keep).tolist():  # an option beats keeping the site
+    for i in np.flatnonzero(pool).tolist():
         site = sites[i]
         lo, t = ps.site_first[i], float(total[i])
         keep_p = float(keep[i]) / t
         ranked: list[tuple[Option | None, float]]
-        if len(site.options) == 1:  # the common case: the option beats keeping, nothing else to rank
-            ranked = [(site.options[0], float(weights[lo]) / t), (None, keep_p)]
+        if len(site.options) == 1:  # the common case: one option, nothing else to rank
+            p = float(weights[lo]) / t
+            ranked = [(site.options[0], p), (None, keep_p)] if p >= keep_p else [(None, keep_p), (site.options[0], p)]
             runner_up = 0.0
         else:
             ranked = [(None, keep_p)]
             ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
             ranked.sort(key=lambda x: -x[1])
             runner_up = max((p for o, p in ranked[1:] if o is not None), default=0.0)
-        option, prob = ranked[0]
-        if option is not None and not doc.is_spun and not (
-            doc.detected and site.strong and option.delta * tuning.lm_weight >= margin
-        ):
+        option = next(o for o, _ in ranked if o is not None)
+        if not doc.is_spun and not (doc.detected and site.strong and option.delta * tuning.lm_weight >= margin):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
             continue
+        prob = next(p for o, p in ranked if o is option)
         decisions.append(SiteDecision(site, option, prob, ranked, keep_p, runner_up))
-    confident = [d for d in _resolve_overlaps(decisions) if d.posterior >= min_confidence]
+    return decisions
+
+
+def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confidence: float,
+           min_choice_ratio: float) -> list[SiteDecision]:
+    """The changes to make: the best hypothesis per site, a consistent (non-overlapping)
+    set of them, then the output filters — a posterior below *min_confidence*, an isolated
+    site whose best original is not *min_choice_ratio* times the runner-up. The filters
+    only remove changes, so raising either never adds or alters one."""
+    confident = [d for d in resolve_overlaps(rank(sites, doc, tuning)) if d.posterior >= min_confidence]
     return _drop_unclear_choices(confident, min_choice_ratio)
 
 
@@ -370,7 +378,7 @@ def _applicable(doc: DocumentModel, clean_rate: float) -> Parameters:
     )
 
 
-def _resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
+def resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
     """The non-overlapping changes with the largest summed log odds against keeping, so
     one long form (设置装备摆设 ← 建设) is weighed against all the pieces it would
     otherwise be read as (设置, 装备, 摆设); weighted interval scheduling."""

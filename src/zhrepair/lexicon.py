@@ -32,6 +32,9 @@ from .fileio import decode_utf8
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+CHAIN_SUFFIX = ":chains"  # the source of a lexicon's two-hop entries (Lexicon.chains)
+
+
 class LexiconEntry(NamedTuple):
     """``spun`` may be the spinner's output for ``original``, with a relative ``weight``
     (an immutable record; a named tuple, as big lexicons hold hundreds of thousands)."""
@@ -76,6 +79,13 @@ class Lexicon:
                 if old is None or old.weight < e.weight:
                     mine[original] = e
         self.whitelist |= other.whitelist
+
+    def add_missing(self, entries: Iterable[LexiconEntry]) -> None:
+        """Add the *entries* whose (spun, original) pair this lexicon does not hold yet."""
+        by_spun = self._by_spun
+        for e in entries:
+            if e.original not in by_spun.get(e.spun, ()):
+                self.add(e)
 
     def groups(self) -> Iterator[tuple[str, list[LexiconEntry]]]:
         """Each spun form that is not whitelisted, with its entries."""
@@ -123,6 +133,24 @@ class Lexicon:
     def from_pairs(cls, pairs: Iterable[tuple[str, str]], name: str = "", weight: float = 1.0) -> "Lexicon":
         """Build from ``(spun, original)`` pairs (pairs with an empty side are skipped)."""
         return cls((LexiconEntry(s, o, weight, name) for s, o in pairs if s and o), name=name)
+
+    def chains(self) -> "Lexicon":
+        """Two-hop entries: ``C ← A`` wherever ``C ← B`` and ``B ← A`` are entries of one
+        source and ``C ← A`` is not. A spinner that applies its entries one after another
+        (``str_replace`` with arrays) turns A into B, then that B into C. Each gets the
+        source ``<source>:chains`` (so the decoder fits how often a document's spinner
+        chains apart from its single swaps, and a source's choice among its own forms is
+        not diluted) and the weight ``w(C←B) * w(B←A)``."""
+        out = Lexicon(name=f"{self.name}:chains")
+        by_spun = self._by_spun
+        for spun, entries in by_spun.items():
+            if spun in self.whitelist:
+                continue
+            for middle, e in entries.items():
+                for first, e2 in by_spun.get(middle, {}).items():
+                    if first and first != spun and first not in entries and e2.source == e.source:
+                        out.add(LexiconEntry(spun, first, e.weight * e2.weight, f"{e.source}{CHAIN_SUFFIX}"))
+        return out
 
     def to_tsv(self) -> str:
         """The lexicon as native TSV (entries, then the whitelist), readable by :func:`parse_tsv`."""

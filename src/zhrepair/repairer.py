@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence, Union
 
-from . import candidates, chrome, decoder, detection, importers, lexicon_store, normalise
+from . import candidates, chrome, decision, decoder, detection, importers, lexicon_store, normalise
 from .bulk import paused_gc
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel, shared_model
@@ -26,7 +26,7 @@ from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
-from .sites import THESAURUS_SOURCE, Site
+from .sites import THESAURUS_SOURCE, Option, Site
 from .tuning import TUNED, Tuning
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,13 @@ class Repairer:
         self.tuning = tuning or TUNED
         self.lexicon = Lexicon(name="combined")
         with paused_gc():
-            if default_lexicon:
-                self.lexicon.update(shipped_lexicon())
-            for lex in lexicons:
-                self.lexicon.update(lex if isinstance(lex, Lexicon) else importers.load_any(lex))
+            loaded = [shipped_lexicon()] if default_lexicon else []
+            loaded += [lex if isinstance(lex, Lexicon) else importers.load_any(lex) for lex in lexicons]
+            for lex in loaded:
+                self.lexicon.update(lex)
+            if self.config.chains:  # after every lexicon, so that no chain hides a lexicon's own entry
+                for lex in loaded:
+                    self.lexicon.add_missing(lex.chains())
         if char_swap_rules is None:
             char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
         self.char_swap_rules = char_swap_rules
@@ -177,7 +180,7 @@ class Repairer:
     def _repair(self, text: str, config: RepairConfig) -> RepairResult:
         view = normalise.normalise(text)
         blocks = [self._analyse(view, start, end, config, rescore=True) for start, end in _blocks(view.text, config.block_chars)]
-        edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(b, config)]
+        edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(view, b, config)]
         if config.remove_chrome:
             edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
         found = self._detection(view, blocks)
@@ -185,6 +188,22 @@ class Repairer:
         if not edits:
             return RepairResult(text, (), found.score, found)
         return RepairResult(apply_edits(text, edits), tuple(edits), found.score, found)
+
+    def decision_rows(self, text: str, floor: float) -> list[tuple[list[float], Site, Option, float]]:
+        """The learned decision's input for *text*: per option of the sites the decoder ranks
+        at posterior *floor* or more, its feature row (:data:`zhrepair.decision.FEATURES`),
+        site, option and channel posterior (``benchmarks.train_decision`` fits on these)."""
+        config = self._call_config({})
+        view = normalise.normalise(text)
+        out: list[tuple[list[float], Site, Option, float]] = []
+        with paused_gc():
+            for start, end in _blocks(view.text, config.block_chars):
+                b = self._analyse(view, start, end, config, rescore=True)
+                ranked = decoder.rank(b.sites, b.doc, self.tuning, floor=floor)
+                rows, keys = decision.site_rows(ranked, b.doc, view.text, self.resources.lm, b.chars,
+                                                self.tuning.lm_weight)
+                out += [(row, ranked[i].site, option, p) for row, (i, option, p) in zip(rows, keys)]
+        return out
 
     def detect(self, text: str, **options: Any) -> Detection:
         """How likely *text* was spun: a score in [0, 1] and the evidence behind it (no
@@ -276,7 +295,12 @@ class Repairer:
                 decoder.refit(sites, doc, scan.opportunities, tuning)
         return _Block(sites, doc, start, end, found)
 
-    def _decide(self, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
+    def _decide(self, view: normalise.View, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
+        if config.learned_decision:
+            model = decision.load_model()
+            ranked = decoder.rank(block.sites, block.doc, self.tuning, floor=model.floor)
+            return decision.decide(ranked, block.doc, view.text, self.resources.lm, block.chars, self.tuning.lm_weight,
+                                   model, min_confidence=config.min_confidence)
         ratio = config.min_choice_ratio if config.min_choice_ratio is not None else self.tuning.min_choice_ratio
         return decoder.decide(block.sites, block.doc, self.tuning, min_confidence=config.min_confidence,
                               min_choice_ratio=ratio)

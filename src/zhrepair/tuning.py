@@ -91,13 +91,13 @@ class Tuning:
         "(RepairConfig.min_choice_ratio default)", FITTED_SEARCH)
 
     # -- detection (detection.py) -------------------------------------------------------
-    llr_weight: float = _c(0.578, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
-    fluency_weight: float = _c(7.626, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
+    llr_weight: float = _c(0.745, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
+    fluency_weight: float = _c(8.3, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
     fluency_centre: float = _c(-3.0, "detector: fluency (log10 per character) the weight is centred on",
                                "chosen: between clean news (about -2.8) and spun text (about -3.2)")
-    detector_bias: float = _c(-0.820, "detector: intercept", FITTED_LOGISTIC)
+    detector_bias: float = _c(-0.415, "detector: intercept", FITTED_LOGISTIC)
     llr_clip: float = _c(20.0, "the detector clips the likelihood ratio to +-this; past it fluency is not computed",
-                         "chosen: the logistic is saturated there (0.578 * 20 = 11.6)")
+                         "chosen: the logistic is saturated there (0.745 * 20 = 14.9)")
     fluency_sample_chars: int = _c(1200, "fluency is measured on at most this many characters, spread over the text",
                                    "chosen: a cost cap (fluency needs a full segmentation)")
     spun_threshold: float = _c(0.5, "Detection.is_spun when the score reaches this; thesaurus guesses need it",

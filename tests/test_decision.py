@@ -1,0 +1,72 @@
+"""Stage 5, the learned decision: the shipped model, its features and its contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import zhrepair
+from zhrepair import decision
+from zhrepair.lexicon import CHAIN_SUFFIX, LexiconEntry
+
+SPUN = "推动高质地繁荣，坐褥力不断擢升，关键在于改进。"
+
+
+def test_shipped_model_matches_this_versions_features():
+    model = decision.load_model()
+    data = json.loads(decision.default_model_path().read_text(encoding="utf-8"))
+    assert data["features"] == list(decision.FEATURES)
+    assert 0.0 < model.threshold < 1.0 and 0.0 <= model.floor < 1.0
+    assert "benchmarks.train_decision" in model.origin
+
+
+def test_a_model_with_other_features_is_refused():
+    data = decision.load_model().to_dict()
+    data["features"] = data["features"][::-1]
+    with pytest.raises(ValueError, match="features"):
+        decision.DecisionModel.from_dict(data)
+    data = decision.load_model().to_dict()
+    data["weights"] = data["weights"][:-1]
+    with pytest.raises(ValueError, match="one finite number per feature"):
+        decision.DecisionModel.from_dict(data)
+
+
+def test_feature_rows_have_one_value_per_feature(repairer):
+    rows = repairer.decision_rows(SPUN, floor=0.0)
+    assert rows, "a spun sentence has sites"
+    for row, site, _option, posterior in rows:
+        assert len(row) == len(decision.FEATURES)
+        assert SPUN[site.start : site.end] == site.spun and 0.0 <= posterior <= 1.0
+
+
+def test_confidence_is_the_models_probability_and_the_bar_holds(repairer):
+    learned = repairer.repair(SPUN, learned_decision=True)
+    assert learned.edits
+    bar = decision.load_model().threshold
+    assert all(e.confidence >= bar for e in learned.edits)
+    assert zhrepair.apply_edits(SPUN, learned.edits) == learned.text
+    strict = repairer.repair(SPUN, learned_decision=True, min_confidence=0.999)
+    assert {(e.start, e.after) for e in strict.edits} <= {(e.start, e.after) for e in learned.edits}
+
+
+def test_clean_text_is_untouched_by_the_learned_decision(repairer):
+    clean = "推动高质量发展，生产力不断提升，关键在于创新。"
+    assert repairer.repair(clean, learned_decision=True).text == clean
+
+
+def test_two_hop_chains_of_one_source_only():
+    lex = zhrepair.Lexicon([LexiconEntry("丙", "乙", 2.0, "s"), LexiconEntry("乙", "甲", 0.5, "s"),
+                            LexiconEntry("乙", "丁", 1.0, "other"), LexiconEntry("丙", "甲丙", 1.0, "s")])
+    chains = {(e.spun, e.original): (e.weight, e.source) for e in lex.chains()}
+    assert chains == {("丙", "甲"): (1.0, "s" + CHAIN_SUFFIX)}  # 丁 comes from another source
+
+
+def test_chains_is_a_load_option_and_finds_a_sequential_spinners_original():
+    # a spinner applying 发展→繁荣 and then 繁荣→昌隆 one after another writes 昌隆 for 发展
+    lex = zhrepair.Lexicon([LexiconEntry("繁荣", "发展", 1.0, "seq"), LexiconEntry("昌隆", "繁荣", 1.0, "seq")], name="seq")
+    with pytest.raises(TypeError, match="chains"):
+        zhrepair.Repairer(lexicons=[lex]).repair("经济", chains=True)
+    originals = {o.original for o in zhrepair.Repairer(lexicons=[lex], chains=True).lexicon.originals("昌隆")}
+    assert originals == {"繁荣", "发展"}
+    assert {o.original for o in zhrepair.Repairer(lexicons=[lex]).lexicon.originals("昌隆")} == {"繁荣"}
