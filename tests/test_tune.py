@@ -34,11 +34,11 @@ def test_evaluate_quick_prints_the_figures(tmp_path):
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
     for label in ("objective", "(a) sample-spinner F1", "(b) public dictionaries micro-F1",
-                  "(c) clean false edits", "(d) detection ROC AUC"):
+                  "(c) clean false edits", "(d) detection ROC AUC", "(e) hard styles micro-F1"):
         assert label in p.stdout
     fig = json.loads(out.read_text(encoding="utf-8"))["start"]
-    assert 0.5 < fig["sample_f1"] <= 1 and 0.5 < fig["dicts_f1"] <= 1
-    assert fig["objective"] == pytest.approx((fig["sample_f1"] + fig["dicts_f1"]) / 2, abs=1e-3)
+    assert 0.5 < fig["sample_f1"] <= 1 and 0.5 < fig["dicts_f1"] <= 1 and 0.3 < fig["styles_f1"] <= 1
+    assert fig["objective"] == pytest.approx((fig["sample_f1"] + fig["dicts_f1"] + fig["styles_f1"]) / 3, abs=1e-3)
     assert len(fig["per_dict_f1"]) == len(spinners.public_dict_paths())
     assert fig["clean_false_per_10k"] >= 0 and 0 <= fig["auc_known"] <= 1
 
