@@ -57,6 +57,18 @@ def test_replaying_gold_gives_the_clean_text(text: str, spec: SpinnerSpec, seed:
     check_consistent(spin(text, spec, seed))
 
 
+def _disjoint_batch(current: str, changes: list) -> list[tuple[int, int, str]]:
+    """Drawn (start, length, text) changes clipped to *current* and kept only while sorted and disjoint."""
+    batch, last = [], -1
+    for start, length, new in sorted(changes):
+        start = min(start, len(current))
+        end = min(start + length, len(current))
+        if start > last or (start == end and start >= last):
+            batch.append((start, end, new))
+            last = end
+    return batch
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.text(alphabet="abcdef", max_size=30),
@@ -66,13 +78,7 @@ def test_rewrite_keeps_both_sides_aligned(text: str, changes: list) -> None:
     # pieces from an earlier rewrite, then a second batch of changes touching them
     pieces = _rewrite([(c, c) for c in text], [(i, i + 1, "Q" * (i % 4)) for i in range(0, len(text), 4)])
     current = "".join(c for _, c in pieces)
-    batch, last = [], -1
-    for start, length, new in sorted(changes):
-        start = min(start, len(current))
-        end = min(start + length, len(current))
-        if start > last or (start == end and start >= last):
-            batch.append((start, end, new))
-            last = end
+    batch = _disjoint_batch(current, changes)
     out = _rewrite(pieces, batch)
     assert "".join(o for o, _ in out) == text
     expected, pos = [], 0
@@ -92,14 +98,7 @@ def test_rewrite_of_a_whole_unchanged_text_equals_char_by_char(text: str, batche
     # spin() starts from one unchanged piece; it must give the gold of one piece per character
     whole, chars = [(text, text)], [(c, c) for c in text]
     for changes in batches:
-        current = "".join(c for _, c in whole)
-        batch, last = [], -1
-        for start, length, new in sorted(changes):
-            start = min(start, len(current))
-            end = min(start + length, len(current))
-            if start > last or (start == end and start >= last):
-                batch.append((start, end, new))
-                last = end
+        batch = _disjoint_batch("".join(c for _, c in whole), changes)
         whole, chars = _rewrite(whole, batch), _rewrite(chars, batch)
     assert _gold(whole) == _gold(chars) and _swaps(whole) == _swaps(chars)
 
