@@ -66,7 +66,17 @@ def test_chains_is_a_load_option_and_finds_a_sequential_spinners_original():
     # a spinner applying 发展→繁荣 and then 繁荣→昌隆 one after another writes 昌隆 for 发展
     lex = zhrepair.Lexicon([LexiconEntry("繁荣", "发展", 1.0, "seq"), LexiconEntry("昌隆", "繁荣", 1.0, "seq")], name="seq")
     with pytest.raises(TypeError, match="chains"):
-        zhrepair.Repairer(lexicons=[lex]).repair("经济", chains=True)
-    originals = {o.original for o in zhrepair.Repairer(lexicons=[lex], chains=True).lexicon.originals("昌隆")}
+        zhrepair.Repairer(lexicons=[lex]).repair("经济", chains=False)
+    originals = {o.original for o in zhrepair.Repairer(lexicons=[lex]).lexicon.originals("昌隆")}
     assert originals == {"繁荣", "发展"}
-    assert {o.original for o in zhrepair.Repairer(lexicons=[lex]).lexicon.originals("昌隆")} == {"繁荣"}
+    assert {o.original for o in zhrepair.Repairer(lexicons=[lex], chains=False).lexicon.originals("昌隆")} == {"繁荣"}
+
+
+def test_chains_never_make_a_document_look_spun():
+    # the verdict is the lexicons' own entries': two-hop options (昌隆 ← 发展) add no evidence
+    text = "这些年来经济繁荣，国家昌隆，人民生活水平不断提高。"
+    lex = zhrepair.Lexicon.from_pairs([("繁荣", "发展"), ("昌隆", "繁荣"), ("提高", "提升"), ("擢升", "提高")], name="seq")
+    chained, plain = zhrepair.Repairer(lexicons=[lex]), zhrepair.Repairer(lexicons=[lex], chains=False)
+    assert len(chained.lexicon) > len(plain.lexicon)
+    assert chained.repair(text).text == text
+    assert chained.detect(text).llr == plain.detect(text).llr

@@ -34,13 +34,13 @@ import bisect
 import copy
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import numpy as np
 
 from .results import EditKind
-from .sites import GENERAL_SOURCES, Option, Site
+from .sites import GENERAL_SOURCES, Option, Site, is_chain
 from .tuning import Tuning
 
 
@@ -277,16 +277,37 @@ def lexicon_evidence(llr: float, tuning: Tuning) -> float:
 
 def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
                    standing: Counter | None = None) -> DocumentModel:
-    """Fit the document's parameters; *standing* (per original form) feeds the likelihood ratio."""
+    """Fit the document's parameters; *standing* (per original form) feeds the likelihood
+    ratio. The verdict (likelihood ratio, spun or not) is that of the lexicons' own entries:
+    where two-hop chains are loaded it comes from a fit without them, so that chains only
+    ever restore in a document the direct entries call spun."""
     prepared = _prepare(sites, tuning)
     params = fit(prepared, opportunities, tuning)
-    clean = Parameters.clean(params.site_rate, tuning.clean_rate)
-    llr = likelihood_ratio(prepared, opportunities, standing or Counter(), params, clean, tuning.form_llr_cap)
+    direct = _without_chains(sites)
+    if direct is sites:
+        judged, judged_params = prepared, params
+    else:
+        judged = _prepare(direct, tuning)
+        judged_params = fit(judged, opportunities, tuning)
+    clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
+    llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)
     # the dictionaries' word swaps; char rules and stuffing have rates of their own making
-    dictionaries = {o.source for site in sites for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
-    top_rate = max((params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
+    dictionaries = {o.source for site in direct for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
+    top_rate = max((judged_params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
     is_spun = lexicon_evidence(llr, tuning) >= tuning.clean_threshold and top_rate >= tuning.min_spun_rate
     return DocumentModel(params, llr, is_spun=is_spun, fitted=(sites, prepared))
+
+
+def _without_chains(sites: list[Site]) -> list[Site]:
+    """*sites* without their two-hop options (the same list when there are none)."""
+    if not any(is_chain(o.source) for site in sites for o in site.options):
+        return sites
+    out = []
+    for site in sites:
+        options = [o for o in site.options if not is_chain(o.source)]
+        if options:
+            out.append(site if len(options) == len(site.options) else replace(site, options=options))
+    return out
 
 
 def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, tuning: Tuning) -> None:

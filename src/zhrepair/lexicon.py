@@ -28,11 +28,9 @@ from typing import Iterable, Iterator, NamedTuple, Sequence, Union
 
 from .errors import LexiconError, TextDecodeError
 from .fileio import decode_utf8
+from .sites import CHAIN_SUFFIX
 
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-CHAIN_SUFFIX = ":chains"  # the source of a lexicon's two-hop entries (Lexicon.chains)
 
 
 class LexiconEntry(NamedTuple):
@@ -142,14 +140,22 @@ class Lexicon:
         chains apart from its single swaps, and a source's choice among its own forms is
         not diluted) and the weight ``w(C←B) * w(B←A)``."""
         out = Lexicon(name=f"{self.name}:chains")
-        by_spun = self._by_spun
+        by_spun, whitelist, found = self._by_spun, self.whitelist, out._by_spun
         for spun, entries in by_spun.items():
-            if spun in self.whitelist:
+            if spun in whitelist:
                 continue
             for middle, e in entries.items():
-                for first, e2 in by_spun.get(middle, {}).items():
+                before = by_spun.get(middle)
+                if not before:
+                    continue
+                source = e.source + CHAIN_SUFFIX
+                for first, e2 in before.items():
+                    # products of valid weights are valid: no need for add()'s checks
                     if first and first != spun and first not in entries and e2.source == e.source:
-                        out.add(LexiconEntry(spun, first, e.weight * e2.weight, f"{e.source}{CHAIN_SUFFIX}"))
+                        old = found[spun].get(first)
+                        weight = e.weight * e2.weight
+                        if old is None or old.weight < weight:
+                            found[spun][first] = LexiconEntry(spun, first, weight, source)
         return out
 
     def to_tsv(self) -> str:

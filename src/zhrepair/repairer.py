@@ -96,11 +96,14 @@ class Repairer:
         self.tuning = tuning or TUNED
         self.lexicon = Lexicon(name="combined")
         with paused_gc():
-            loaded = [shipped_lexicon()] if default_lexicon else []
-            loaded += [lex if isinstance(lex, Lexicon) else importers.load_any(lex) for lex in lexicons]
+            if default_lexicon:
+                self.lexicon.update(shipped_lexicon())
+            loaded = [lex if isinstance(lex, Lexicon) else importers.load_any(lex) for lex in lexicons]
             for lex in loaded:
                 self.lexicon.update(lex)
-            if self.config.chains:  # after every lexicon, so that no chain hides a lexicon's own entry
+            # two-hop entries of the user's lexicons (the sample's spinner, whose pairs the shipped
+            # lexicon holds, swaps in one pass), after every lexicon: no chain hides an entry
+            if self.config.chains:
                 for lex in loaded:
                     self.lexicon.add_missing(lex.chains())
         if char_swap_rules is None:
