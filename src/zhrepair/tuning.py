@@ -54,7 +54,7 @@ class Tuning:
 
     # -- scoring (scoring.py) ------------------------------------------------------------
     unigram_discount: float = _c(
-        0.3, "share of the words' own unigram log ratio taken out of an option's LM gain (the decoder's rates "
+        0.225, "share of the words' own unigram log ratio taken out of an option's LM gain (the decoder's rates "
         "already count how often a form is spun)", FITTED_SEARCH)
     window: int = _c(3, "characters of context on each side of a site when scoring it (RepairConfig.window default)",
                      FITTED_SEARCH)
@@ -91,13 +91,13 @@ class Tuning:
         "(RepairConfig.min_choice_ratio default)", FITTED_SEARCH)
 
     # -- detection (detection.py) -------------------------------------------------------
-    llr_weight: float = _c(0.745, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
-    fluency_weight: float = _c(8.3, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
+    llr_weight: float = _c(0.76, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
+    fluency_weight: float = _c(8.138, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
     fluency_centre: float = _c(-3.0, "detector: fluency (log10 per character) the weight is centred on",
                                "chosen: between clean news (about -2.8) and spun text (about -3.2)")
-    detector_bias: float = _c(-0.415, "detector: intercept", FITTED_LOGISTIC)
+    detector_bias: float = _c(-0.501, "detector: intercept", FITTED_LOGISTIC)
     llr_clip: float = _c(20.0, "the detector clips the likelihood ratio to +-this; past it fluency is not computed",
-                         "chosen: the logistic is saturated there (0.745 * 20 = 14.9)")
+                         "chosen: the logistic is saturated there (0.76 * 20 = 15.2)")
     fluency_sample_chars: int = _c(1200, "fluency is measured on at most this many characters, spread over the text",
                                    "chosen: a cost cap (fluency needs a full segmentation)")
     spun_threshold: float = _c(0.5, "Detection.is_spun when the score reaches this; thesaurus guesses need it",
