@@ -162,3 +162,30 @@ def test_output_on_a_full_disk_is_one_line_and_exit_3(argv, stdin):
     assert p.returncode == 3, err
     last = err.strip().splitlines()[-1]
     assert "Traceback" not in err and last == "zhrepair: error: cannot write stdout: No space left on device"
+
+
+def test_a_signal_during_teardown_leaves_a_finished_run_finished(tmp_path):
+    # A sitecustomize sends SIGTERM from the last atexit callback, that is after the command
+    # has written its output: the run stays done (exit 0, no traceback), not killed.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import atexit, os, signal, time\n"
+        "atexit.register(lambda: (os.kill(os.getpid(), signal.SIGTERM), time.sleep(0.2)))\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    p = subprocess.run(ZHREPAIR + ["repair"], input=SPUN.encode(), capture_output=True, timeout=120, env=env)
+    assert (p.returncode, p.stderr) == (0, b"")
+    assert p.stdout.decode() == "党建引领与科技创新两翼齐飞。\n"
+
+
+def test_main_gives_the_callers_signal_handlers_back(tmp_path, capsys):
+    import signal
+
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    before = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    try:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        assert main(["detect", str(f)]) == 0
+        assert {s: signal.getsignal(s) for s in before} == before
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -1,7 +1,5 @@
-"""``python -m zhrepair``: the command line (:func:`zhrepair.cli.main`)."""
+"""``python -m zhrepair``: the command line (:func:`zhrepair.cli.console`)."""
 
-import sys
+from .cli import console
 
-from .cli import main
-
-sys.exit(main())
+console()

@@ -20,13 +20,13 @@ import logging
 import os
 import signal
 import sys
-from typing import Sequence
+from typing import Any, Mapping, NoReturn, Sequence
 
 from .. import __version__
 from . import clean, detect, lexicon, repair, report
 from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, EXIT_USAGE, InputError, OutputError, say
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "console", "main"]
 
 
 EPILOG = """exit status:
@@ -54,12 +54,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The signals that end a run with exit 130.
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: outputs are closed, workers stopped
 
 
+def console() -> NoReturn:
+    """The ``zhrepair`` command: :func:`main`, then exit with its status.
+
+    Once the command has returned, its outcome is written: Ctrl-C and SIGTERM are then
+    ignored, so a signal during the interpreter's teardown (whose last steps put back the
+    default handlers, which kill) cannot turn a finished run into a killed one.
+    """
+    sys.exit(_interruptible(None, after=signal.SIG_IGN))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminated)
+    """Run one command line (*argv*, default ``sys.argv[1:]``) and return its exit status.
+
+    Ctrl-C and SIGTERM end the run with 130; the caller's handlers for them are back when
+    this returns. Call it from the main thread.
+    """
+    return _interruptible(argv, after=None)
+
+
+def _interruptible(argv: Sequence[str] | None, after: Any) -> int:
+    """:func:`_run` with Ctrl-C and SIGTERM raising :class:`KeyboardInterrupt`; then their
+    handlers become *after* (``None``: the ones before). A signal ignored at the start (the
+    SIGINT of a job a shell put in the background) stays ignored."""
+    caught = [signum for signum in INTERRUPTS if signal.getsignal(signum) != signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, _terminated) for signum in caught}
+    handlers = previous if after is None else dict.fromkeys(caught, after)
+    try:
+        return _run(argv)
+    finally:
+        try:
+            _restore(handlers)
+        except KeyboardInterrupt:  # a signal as the run ended: the outcome stands
+            _restore(handlers)
+
+
+def _restore(handlers: Mapping[signal.Signals, Any]) -> None:
+    for signum, handler in handlers.items():
+        signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # None: a handler set outside Python
+
+
+def _run(argv: Sequence[str] | None) -> int:
     if hasattr(signal, "SIGUSR1"):  # kill -USR1 PID: every thread's stack on stderr (a run that seems stuck)
         try:
             faulthandler.register(signal.SIGUSR1, all_threads=True)
