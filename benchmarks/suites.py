@@ -932,6 +932,24 @@ def suite_spark(ctx: Context) -> SuiteResult:
     return run(ctx)
 
 
+def suite_learn(ctx: Context) -> SuiteResult:
+    """`lexicon learn` on 20 TEST articles per spinner: pairs recovered (see benchmarks/learn_bench.py)."""
+    from . import learn_bench
+
+    try:
+        found = learn_bench.rows("test", 4 if ctx.quick else learn_bench.DOCS, ctx.seed)
+    except corpus.SharedDataMissing as exc:
+        raise Skip(str(exc)) from None
+    out = SuiteResult("learn")
+    for r in found:
+        out.rows.append(Row("learn", f"{r.spinner}: pairs learned from (clean, spun) TEST articles", r.docs,
+                            1 - r.not_gold / r.output if r.output else None, r.recall, None,
+                            f"gold {r.gold} · recovered {r.recovered} · output {r.output} · not gold {r.not_gold}"
+                            f" · unsupported {r.unsupported}"))
+    out.details = {"rows": [learn_bench.as_dict(r) for r in found]}
+    return out
+
+
 SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "sample": suite_sample,
     "sample-spinner": suite_sample_spinner,
@@ -944,6 +962,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "clean-throughput": suite_clean_throughput,
     "scale": suite_scale,
     "spark": suite_spark,
+    "learn": suite_learn,
 }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from .alignment import learn_pairs
 from .config import RepairConfig
 from .importers import load_lexicon
 from .lexicon import Lexicon, LexiconEntry, LexiconError
@@ -42,6 +43,7 @@ __all__ = [
     "Repairer",
     "apply_edits",
     "detect",
+    "learn_pairs",
     "load_lexicon",
     "repair",
 ]

@@ -1,10 +1,11 @@
-"""``zhrepair lexicon import|fetch|add|list|remove``: spinner dictionaries.
+"""``zhrepair lexicon import|fetch|add|list|remove|learn``: spinner dictionaries.
 
 ``import`` converts a spinner's dictionary to zhrepair's native TSV (the formats,
 directions and encodings are :mod:`zhrepair.importers`', whose docstring is its
 ``--help``), to stdout or atomically to ``-o OUT.tsv``. ``fetch``, ``add``, ``list`` and
 ``remove`` manage the installed dictionaries of :mod:`zhrepair.lexicon_store`, which
-``--lexicon installed`` loads.
+``--lexicon installed`` loads. ``learn`` aligns originals with their spun copies
+(:mod:`zhrepair.alignment`) and writes the pairs seen, with their counts.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .. import importers, lexicon_store
 from ..errors import LexiconError
 from ..fileio import write_atomic
 from ..importers import DIRECTIONS, FORMAT_ALIASES, FORMATS, read_pairs_with_info
-from .common import EXIT_OK, EXIT_RECORD_ERRORS, InputError, OutputError, say, write_output
+from .common import EXIT_OK, EXIT_RECORD_ERRORS, InputError, OutputError, read_text_input, say, write_output, write_result
 
 
 def add_parser(sub: Any) -> None:
@@ -60,6 +61,17 @@ def add_parser(sub: Any) -> None:
     rm.add_argument("names", nargs="*", metavar="NAME")
     rm.add_argument("--all", action="store_true", help="every installed dictionary")
     rm.set_defaults(func=run_remove)
+    le = lex.add_parser("learn", help="learn spinner pairs from originals and their spun copies",
+                        description="Align each original with its spun copy and write the pairs seen "
+                                    "(spun<TAB>original<TAB>count), loadable with --lexicon.")
+    le.add_argument("--original", metavar="O", help="originals, one per line (line i of S is the spun copy of line i)")
+    le.add_argument("--spun", metavar="S", help="spun copies, line-aligned with --original")
+    le.add_argument("--jsonl", metavar="F", help="one JSON object a line holding both texts")
+    le.add_argument("--original-field", metavar="A", help="the JSONL field of the original")
+    le.add_argument("--spun-field", metavar="B", help="the JSONL field of the spun copy")
+    le.add_argument("-o", "--output", metavar="OUT.tsv", help="write here (atomically) instead of stdout")
+    le.add_argument("--min-count", type=int, default=1, metavar="N", help="keep pairs seen at least N times (default: 1)")
+    le.set_defaults(func=run_learn)
 
 
 def _names(args: argparse.Namespace, every: list[str]) -> list[str]:
@@ -123,6 +135,60 @@ def run_remove(args: argparse.Namespace) -> int:
     if missing:
         raise InputError(f"not installed: {', '.join(missing)}")
     say(f"removed {len(names)} dictionar{'y' if len(names) == 1 else 'ies'}")
+    return EXIT_OK
+
+
+def _learn_inputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The (original, spun) text pairs the ``learn`` options name; :class:`InputError` when unusable."""
+    if args.jsonl:
+        if args.original or args.spun:
+            raise InputError("give --original/--spun or --jsonl, not both")
+        if not args.original_field or not args.spun_field:
+            raise InputError("--jsonl needs --original-field and --spun-field")
+        pairs = []
+        for n, line in enumerate(read_text_input(args.jsonl).lstrip("\ufeff").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                raise InputError(f"{args.jsonl}:{n}: not valid JSON ({exc})") from None
+            texts: list[str] = []
+            for f in (args.original_field, args.spun_field):
+                value = record.get(f) if isinstance(record, dict) else None
+                if not isinstance(value, str):
+                    raise InputError(f"{args.jsonl}:{n}: no string field {f!r}")
+                texts.append(value)
+            pairs.append((texts[0], texts[1]))
+        return pairs
+    if not args.original or not args.spun:
+        raise InputError("give --original O and --spun S (line-aligned text files), or --jsonl F")
+    originals = read_text_input(args.original).lstrip("\ufeff").splitlines()
+    spun = read_text_input(args.spun).lstrip("\ufeff").splitlines()
+    if len(originals) != len(spun):
+        raise InputError(f"{args.original} has {len(originals)} lines but {args.spun} has {len(spun)}; "
+                         "line i of the spun file must be the spun copy of line i")
+    return list(zip(originals, spun))
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    """Learn pairs from aligned texts and write them as zhrepair TSV (weight = count)."""
+    from ..alignment import learn_counts
+
+    if args.min_count < 1:
+        raise InputError(f"--min-count {args.min_count}: give a count of 1 or more")
+    pairs = _learn_inputs(args)
+    items: Any = pairs
+    if len(pairs) >= 200 and sys.stderr is not None and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        items = tqdm(pairs, unit="doc", file=sys.stderr, dynamic_ncols=True, desc="aligning")
+    learned = learn_counts(items)
+    ranked = learned.ranked(args.min_count)
+    header = (f"# zhrepair lexicon learn: {learned.texts} text pairs, {len(ranked)} pairs seen at least "
+              f"{args.min_count} time(s); spun<TAB>original<TAB>count")
+    write_result("\n".join([header, *(f"{s}\t{o}\t{c}" for (s, o), c in ranked)]) + "\n", args.output)
+    say(f"{learned.texts} text pairs: {len(ranked)} pairs -> {args.output or 'stdout'}")
     return EXIT_OK
 
 

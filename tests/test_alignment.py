@@ -1,0 +1,118 @@
+"""`zhrepair.learn_pairs` and `zhrepair lexicon learn`: pairs learned from aligned texts."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+
+import pytest
+
+import zhrepair
+from conftest import ROOT
+from zhrepair.alignment import learn_counts
+from zhrepair.cli import main
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.simulator import SpinnerSpec, spin  # noqa: E402
+
+TEXTS = [
+    ("探索党建引领与科技创新两翼齐飞。", "探索党筑引颈与科技改进两翼齐飞。"),
+    ("推动经济发展创新，加强党建工作。", "推动经济繁荣改进，加强党筑工作。"),
+    ("我们坚持创新。", "我们坚持改进。"),
+]
+
+
+def counts(pairs):
+    return dict(learn_counts(pairs).counts)
+
+
+def test_char_swap_widened_to_the_word():
+    found = counts([("加强党建工作。", "加强党筑工作。")])
+    assert found == {("党筑", "党建"): 1}
+
+
+def test_adjacent_swaps_split_into_word_pairs():
+    found = counts([("推动经济发展创新。", "推动经济繁荣改进。")])
+    assert found == {("繁荣", "发展"): 1, ("改进", "创新"): 1}
+
+
+def test_stuffing_is_not_a_pair():
+    found = counts([("今天天气很好，我们出去。", "今天天气很好创新，我们出去。"),
+                    ("推动经济发展，加强合作。", "推动经济繁荣创新，加强合作。")])
+    assert found == {("繁荣", "发展"): 1}
+
+
+def test_identical_texts_give_nothing():
+    assert counts([("坚持创新驱动发展战略。", "坚持创新驱动发展战略。"), ("", "")]) == {}
+
+
+def test_counts_and_lexicon():
+    lex = zhrepair.learn_pairs(TEXTS)
+    got = {(e.spun, e.original): e.weight for e in lex}
+    assert got[("改进", "创新")] == 3 and got[("党筑", "党建")] == 2 and got[("繁荣", "发展")] == 1
+    assert {e.source for e in lex} == {"learned"}
+    assert len(zhrepair.learn_pairs(TEXTS, min_count=2)) == 2
+
+
+def test_learned_pairs_match_the_simulated_spinner():
+    """Spin clean text with a known dictionary: every pair it used comes back, nothing else."""
+    pairs = {"发展": ["繁荣"], "创新": ["改进"], "配置": ["设置装备摆设"], "重要": ["主要"], "利用": ["哄骗"]}
+    spec = SpinnerSpec(pairs=pairs, mode="blind")
+    rng = random.Random(0)
+    words = ["经济", "发展", "创新", "配置", "重要", "利用", "资源", "我们", "坚持", "推动"]
+    docs = []
+    for k in range(30):
+        text = "".join(rng.choice(words) + rng.choice(["", "，", "的"]) for _ in range(12)) + "。"
+        docs.append(spin(text, spec, seed=k))
+    gold = {(g.spun, g.gold[0]) for d in docs for g in d.swaps}
+    learned = set(learn_counts((d.clean, d.spun) for d in docs).counts)
+    assert learned == gold
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_text_files_load_and_repair(tmp_path, capsys):
+    o, s, out = tmp_path / "o.txt", tmp_path / "s.txt", tmp_path / "pairs.tsv"
+    o.write_text("\n".join(a for a, _ in TEXTS) + "\n", encoding="utf-8")
+    s.write_text("\n".join(b for _, b in TEXTS) + "\n", encoding="utf-8")
+    assert main(["lexicon", "learn", "--original", str(o), "--spun", str(s), "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("#")
+    assert lines[1] == "改进\t创新\t3"
+    lex = zhrepair.load_lexicon(out)
+    assert {(e.spun, e.original): e.weight for e in lex}[("党筑", "党建")] == 2
+    capsys.readouterr()
+    assert main(["lexicon", "learn", "--original", str(o), "--spun", str(s), "--min-count", "2"]) == 0
+    assert capsys.readouterr().out.count("\n") == 3  # header + two pairs
+
+
+def test_cli_jsonl(tmp_path, capsys):
+    f = tmp_path / "docs.jsonl"
+    f.write_text("".join(json.dumps({"a": a, "b": b}, ensure_ascii=False) + "\n" for a, b in TEXTS), encoding="utf-8")
+    assert main(["lexicon", "learn", "--jsonl", str(f), "--original-field", "a", "--spun-field", "b"]) == 0
+    assert "改进\t创新\t3" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"a": "x", "b": "y"}\n{"a": \n', "docs.jsonl:2"),
+    ('{"a": "x"}\n', "docs.jsonl:1"),
+])
+def test_cli_bad_jsonl(tmp_path, capsys, content, message):
+    f = tmp_path / "docs.jsonl"
+    f.write_text(content, encoding="utf-8")
+    assert main(["lexicon", "learn", "--jsonl", str(f), "--original-field", "a", "--spun-field", "b"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_mismatched_lines_and_bad_utf8(tmp_path, capsys):
+    o, s = tmp_path / "o.txt", tmp_path / "s.txt"
+    o.write_text("一\n二\n", encoding="utf-8")
+    s.write_text("一\n", encoding="utf-8")
+    assert main(["lexicon", "learn", "--original", str(o), "--spun", str(s)]) == 2
+    assert "lines" in capsys.readouterr().err
+    s.write_bytes(b"\xff\xfe\n\n")
+    assert main(["lexicon", "learn", "--original", str(o), "--spun", str(s)]) == 2
+    assert main(["lexicon", "learn", "--original", str(o)]) == 2
