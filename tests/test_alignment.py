@@ -55,6 +55,46 @@ def test_counts_and_lexicon():
     assert len(zhrepair.learn_pairs(TEXTS, min_count=2)) == 2
 
 
+def test_one_word_block_is_not_cut_into_halves():
+    """An idiom swapped for another of the same length stays whole (no equal-length cut
+    inside a word)."""
+    found = counts([("大家齐心协力。", "大家同心合力。")])
+    assert found == {("同心合力", "齐心协力"): 1}
+
+
+def test_sub_word_key_anchored_by_unchanged_characters():
+    """Only part of a word changed: the character diff cuts at the word's inner boundary
+    next to the unchanged part (图书馆 → 书籍馆 gives 书籍 ← 图书)."""
+    assert counts([("他去图书馆看书。", "他去书籍馆看书。")]) == {("书籍", "图书"): 1}
+
+
+def test_sub_word_left_unchanged_elsewhere_is_no_key():
+    """The part is left unchanged in another sentence, so it cannot be the key: the whole word is."""
+    found = counts([("他去图书馆看书。", "他去书籍馆看书。"), ("这些图书很旧。", "这些图书很旧。")])
+    assert found == {("书籍馆", "图书馆"): 1}
+
+
+def test_adjacent_swaps_of_unequal_lengths():
+    """Two adjacent swaps of different lengths: the pair seen alone elsewhere splits the
+    block, the rest is the other pair."""
+    found = counts([("坚持创新。", "坚持改进。"), ("推动经济发展创新。", "推动经济兴旺发达改进。")])
+    assert found == {("改进", "创新"): 2, ("兴旺发达", "发展"): 1}
+
+
+def test_insertion_next_to_a_swap_goes_with_it():
+    found = counts([("我们在学校读书。", "我们正在书院读书。")])
+    assert found == {("正在", "在"): 1, ("书院", "学校"): 1}
+
+
+def test_single_character_key_inside_words():
+    """A one-character key swapped inside several words (山区 → 峰峦区, 登山 → 登峰峦) is
+    learned as the character's pair when the character is never left unchanged."""
+    texts = [("山区道路很窄。", "峰峦区道路很窄。"), ("周末一起登山。", "周末一起登峰峦。")]
+    assert counts(texts) == {("峰峦", "山"): 2}
+    kept = texts + [("山上有雪。", "山上有雪。")]  # 山 left as it is: no key of its own
+    assert counts(kept) == {("峰峦区", "山区"): 1, ("登峰峦", "登山"): 1}
+
+
 def test_learned_pairs_match_the_simulated_spinner():
     """Spin clean text with a known dictionary: every pair it used comes back, nothing else."""
     pairs = {"发展": ["繁荣"], "创新": ["改进"], "配置": ["设置装备摆设"], "重要": ["主要"], "利用": ["哄骗"]}

@@ -4,13 +4,28 @@ Both texts are cut into units at line and sentence ends; the unit lists are alig
 (``difflib``), so long inputs stay cheap, and only units that differ are aligned word by
 word: both sides are cut by the same segmenter over jieba's dictionary
 (:mod:`zhrepair.jiebadict`, through :class:`~zhrepair.segment.Segmenter`), so unchanged
-stretches cut alike and anchor the alignment, and every changed block starts and ends on
-the original's word boundaries (党建 → 党筑 gives the pair 党筑 ← 党建, not 筑 ← 建).
-A block of several words (adjacent swaps: 发展创新 → 繁荣改进) is split into word pairs
-when they map cleanly: every part is a pair seen on its own elsewhere in the input (or is
-unchanged); else unchanged edge words are trimmed (配置管理 → 设置装备摆设管理 gives
-设置装备摆设 ← 配置); else equal-length sides are cut at the same offsets. Otherwise the
-block stays whole.
+stretches cut alike and anchor the alignment. Each changed block of original words is then
+cut into pieces at its *fine boundaries* (word ends and the most probable cuts inside long
+words) where a character-level diff of the block anchors them: next to a fine part that
+is left unchanged (停车场 → 泊车场 gives 泊车 ← 停车; 下决心 → 下刻意 gives 刻意 ← 决心), or
+inside a run of shared characters; an insertion at such a boundary goes with the
+neighbour that changed (在学校 → 正在书院). A cut inside a word is dropped when the
+changed part is left unchanged somewhere in the input: in a spinner that swaps every
+occurrence that part is no key of its own (现代 kept elsewhere: 现代化 stays whole). So
+every piece starts and ends on the original's fine boundaries (党建 → 党筑 gives the
+pair 党筑 ← 党建, not 筑 ← 建).
+
+A changed piece of several fine parts (adjacent swaps: 发展创新 → 繁荣改进) is split
+through the pairs the input shows elsewhere: every part a known pair or unchanged but
+at most one, whose original is never left unchanged; known pairs are the single-part
+pieces, grown with the parts of each split, re-splitting until nothing changes. Else
+equal-length sides are cut at the same offsets, at word boundaries, or at the inner cuts
+of a piece of several words when no part's original is ever left unchanged; a single word
+(an idiom swapped for another) is not cut that way. Otherwise the piece stays whole.
+
+Last, a pair whose two sides share edge characters (人民 → 人平易近) becomes its core
+(平易近 ← 民) when the same core shows in two different pairs and its original is never
+left unchanged: a one-character key replaced inside words.
 
 Words inserted where nothing changed are keyword stuffing and give nothing; the same
 string at the edge of a changed block elsewhere is stripped there too. Deletions give
@@ -36,6 +51,7 @@ __all__ = ["LearnedPairs", "learn_counts", "learn_pairs", "SOURCE"]
 SOURCE = "learned"  # the source of every learned entry
 _UNIT = re.compile(r"[^\n。！？；!?;]*(?:[。！？；!?;]+|\n|$)")  # a sentence or line with its end
 _Pair = tuple[str, str]  # (spun, original)
+_PASSES = 4  # rounds of splitting pieces through the pairs found so far
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,14 +97,21 @@ def _units(text: str) -> list[str]:
     return [u for u in _UNIT.findall(text) if u]
 
 
-def _aligned_units(original: str, spun: str) -> Iterator[tuple[str, str]]:
+def _aligned_units(original: str, spun: str, kept: list[str] | None = None) -> Iterator[tuple[str, str]]:
     """The (original, spun) units that differ, paired: whole units matched first, then a
-    block of differing units pairwise when the counts agree, else joined."""
+    block of differing units pairwise when the counts agree, else joined. Units left as
+    they were go to *kept*."""
     if original == spun:
+        if kept is not None:
+            kept.append(original)
         return
     ou, su = _units(original), _units(spun)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ou, su, autojunk=False).get_opcodes():
-        if tag == "equal" or i1 == i2 or j1 == j2:
+        if tag == "equal":
+            if kept is not None:
+                kept += ou[i1:i2]
+            continue
+        if i1 == i2 or j1 == j2:
             continue  # whole sentences inserted or deleted: no pairs
         if i2 - i1 == j2 - j1:
             yield from zip(ou[i1:i2], su[j1:j2])
@@ -104,14 +127,17 @@ class _Block:
     spun: str
 
 
-def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str]]:
+def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str]]:
     """Align the two texts' words (both cut by the same segmenter, so unchanged stretches cut
-    alike and anchor the alignment): the changed blocks, and the pure insertions."""
+    alike and anchor the alignment): the changed blocks, the pure insertions and the
+    unchanged stretches."""
     cut = _segmenter().cut
     ow, sw = cut(original), cut(spun)
-    blocks, inserted = [], []
+    blocks, inserted, same = [], [], []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ow, sw, autojunk=False).get_opcodes():
-        if tag == "insert":
+        if tag == "equal":
+            same.append("".join(ow[i1:i2]))
+        elif tag == "insert":
             inserted.append("".join(sw[j1:j2]))
         elif tag == "replace":
             words, s = list(ow[i1:i2]), "".join(sw[j1:j2])
@@ -120,7 +146,7 @@ def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str]]:
             while len(words) > 1 and s.endswith(words[-1]) and len(s) > len(words[-1]):
                 s = s[: len(s) - len(words.pop())]
             blocks.append(_Block(tuple(words), s))
-    return blocks, inserted
+    return blocks, inserted, same
 
 
 def _unstuffed(block: _Block, stuffing: set[str]) -> str:
@@ -134,66 +160,164 @@ def _unstuffed(block: _Block, stuffing: set[str]) -> str:
     return s
 
 
-def _split(o: str, s: str, points: Sequence[int], alone: Counter[_Pair]) -> list[_Pair] | None:
-    """*o*'s parts at *points* (offsets inside *o*) paired with parts of *s*: each part a
-    pair seen alone (or unchanged), else equal lengths cut at the same offsets; ``None``
-    when neither maps cleanly."""
+def _segments(o: str, s: str, fine: Sequence[int], words: set[int], kept: str) -> list[tuple[int, int, int, int]]:
+    """Cut the block at those of the original's fine boundaries (words and their inner cuts)
+    that a character-level diff anchors: next to a fine piece left unchanged, or inside a
+    run of shared characters. ``(o_start, o_end, s_start, s_end)`` pieces, unchanged ones included."""
+    match: list[int | None] = [None] * len(o)  # o[i] is s[match[i]]
+    for a, b, n in difflib.SequenceMatcher(None, o, s, autojunk=False).get_matching_blocks():
+        for k in range(n):
+            match[a + k] = b + k
+
+    def intact(a: int, b: int) -> bool:  # o[a:b] survives as it is
+        m0 = match[a]
+        return m0 is not None and all(match[i] == m0 + i - a for i in range(a, b))
+
+    vocab, _ = _vocabulary()
+    whole = [intact(a, b) for a, b in zip(fine, fine[1:])]
+    pts = []  # (offset in o, lowest and highest offset in s)
+    for k in range(1, len(fine) - 1):
+        p = fine[k]
+        lm, rm = match[p - 1], match[p]
+        if whole[k - 1] or whole[k] or (lm is not None and rm == lm + 1):
+            lo = lm + 1 if lm is not None else rm
+            hi = rm if rm is not None else lo
+            assert lo is not None and hi is not None
+            pts.append((p, lo, hi))
+    cuts = [(0, 0)]
+    for k, (p, lo, hi) in enumerate(pts):
+        pp, pj = cuts[-1]
+        if lo < pj:
+            continue
+        if lo == hi:
+            cuts.append((p, lo))
+            continue
+        # s[lo:hi] was inserted at p: it goes with the neighbour that changed anyway
+        nxt, nj = (pts[k + 1][0], pts[k + 1][1]) if k + 1 < len(pts) else (len(o), len(s))
+        left_changed, right_changed = o[pp:p] != s[pj:lo], o[p:nxt] != s[hi:nj]
+        if left_changed and right_changed:
+            continue
+        if left_changed:
+            cuts.append((p, hi))
+        elif right_changed:
+            cuts.append((p, lo))
+        else:  # the side where the spun piece is a word (过程中 → 过程当中 gives 当中 ← 中)
+            cuts.append((p, lo if s[lo:nj] in vocab or s[pj:hi] not in vocab else hi))
+    cuts.append((len(o), len(s)))
+    merged: list[tuple[int, int, int, int]] = []
+    for (a, i), (b, j) in zip(cuts, cuts[1:]):
+        if merged and (i == j or merged[-1][2] == merged[-1][3]):  # a piece that vanished goes with its neighbour
+            a, _, i, _ = merged.pop()
+        elif merged and a not in words:  # inside a word: a part that is left unchanged elsewhere is no key
+            pa, _, pi, _ = merged[-1]
+            if any(o[x:y] != s[u:v] and o[x:y] in kept for x, y, u, v in (merged[-1], (a, b, i, j))):
+                merged.pop()
+                a, i = pa, pi
+        merged.append((a, b, i, j))
+    return merged
+
+
+def _known_path(o: str, s: str, points: Sequence[int], known: set[_Pair], kept: str) -> list[_Pair] | None:
+    """*o*'s parts at *points* paired with parts of *s*: every part a known pair or
+    unchanged, but for at most one whose original is never left unchanged in the input
+    (``None`` when there is no such path)."""
     bounds = [0, *points, len(o)]
-    # known pairs: a path through (original cut, spun offset) where every step is known
-    reach: dict[tuple[int, int], tuple[int, int] | None] = {(0, 0): None}
-    frontier = [(0, 0)]
+    # state (part index, spun offset, unknown parts used) → previous state
+    start = (0, 0, 0)
+    reach: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
+    frontier = [start]
     for k in range(1, len(bounds)):
         nxt = []
-        for (pk, js) in frontier:
+        for (pk, js, u) in frontier:
+            if pk != k - 1:
+                continue
             piece = o[bounds[pk]:bounds[k]]
+            free = u == 0 and piece not in kept
             for je in range(js, len(s) + 1):
                 t = s[js:je]
-                if (t == piece or (t, piece) in alone) and (k, je) not in reach:
-                    reach[(k, je)] = (pk, js)
-                    nxt.append((k, je))
-        frontier += nxt
-    end = (len(bounds) - 1, len(s))
-    if end in reach and reach[end] != (0, 0):
-        out, node = [], end
-        while node != (0, 0):
-            prev = reach[node]
-            assert prev is not None
-            out.append((s[prev[1]:node[1]], o[bounds[prev[0]]:bounds[node[0]]]))
-            node = prev
-        return [p for p in reversed(out) if p[0] != p[1]]
-    trimmed = _trim(o, s, bounds)
-    if trimmed is not None:
-        return [trimmed]
-    if len(o) == len(s):
-        parts = [(s[a:b], o[a:b]) for a, b in zip(bounds, bounds[1:])]
-        merged: list[_Pair] = []
-        for sp, op in parts:  # an unchanged part is not cut off its neighbour
-            if merged and (sp == op or merged[-1][0] == merged[-1][1]):
-                merged[-1] = (merged[-1][0] + sp, merged[-1][1] + op)
-            else:
-                merged.append((sp, op))
-        if len(merged) > 1:
-            return [p for p in merged if p[0] != p[1]]
+                if t == piece or (t, piece) in known:
+                    state = (k, je, u)
+                elif free and t:
+                    state = (k, je, 1)
+                else:
+                    continue
+                if state not in reach:
+                    reach[state] = (pk, js, u)
+                    nxt.append(state)
+        frontier = nxt
+    n = len(bounds) - 1
+    for end in ((n, len(s), 0), (n, len(s), 1)):  # a path through known pairs only first
+        if end in reach:
+            out, node = [], end
+            while node != start:
+                prev = reach[node]
+                assert prev is not None
+                out.append((s[prev[1]:node[1]], o[bounds[prev[0]]:bounds[node[0]]]))
+                node = prev
+            if len(out) > 1:
+                return [p for p in reversed(out) if p[0] != p[1]]
     return None
 
 
-def _trim(o: str, s: str, bounds: Sequence[int]) -> _Pair | None:
-    """The one changed part when the parts around it are unchanged words of two or more
-    characters (配置管理 → 设置装备摆设管理 gives 设置装备摆设 ← 配置), else ``None``."""
-    best: _Pair | None = None
-    kept = 0
-    for k1 in range(len(bounds) - 1):
-        head = o[: bounds[k1]]
-        if len(head) == 1 or not s.startswith(head):
-            continue
-        for k2 in range(k1 + 1, len(bounds)):
-            tail = o[bounds[k2]:]
-            if len(tail) == 1 or not s.endswith(tail) or len(head) + len(tail) >= len(s):
+@dataclass
+class _Piece:
+    """A changed piece of a block: original ``o`` became ``s``; ``points`` are the fine
+    boundaries inside ``o``, ``word_points`` the word boundaries among them."""
+
+    o: str
+    s: str
+    points: tuple[int, ...]
+    word_points: tuple[int, ...]
+
+
+def _pieces(block: _Block, s: str, kept: str) -> list[_Piece]:
+    """The block's changed pieces, cut where the character diff anchors a fine boundary."""
+    o = "".join(block.words)
+    fine, words = [0], set()
+    pos = 0
+    for w in block.words:
+        fine += [pos + c for c in _inner_cuts(w)]
+        pos += len(w)
+        fine.append(pos)
+        words.add(pos)
+    out = []
+    for a, b, i, j in _segments(o, s, fine, words, kept):
+        if o[a:b] != s[i:j]:
+            out.append(_Piece(o[a:b], s[i:j], tuple(p - a for p in fine if a < p < b),
+                              tuple(p - a for p in words if a < p < b)))
+    return out
+
+
+def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
+    """A changed piece as pairs: split through known pairs (all but one part), else (equal
+    lengths, every part changed) at the word boundaries, or at the fine ones when no part's
+    original is ever left unchanged, else whole."""
+    o, s = piece.o, piece.s
+    if piece.points:
+        path = _known_path(o, s, piece.points, known, kept)
+        if path:
+            return path
+    if len(o) == len(s):
+        for points, strict in ((piece.word_points, False), (piece.points if piece.word_points else (), True)):
+            if not points:
                 continue
-            pair = s[len(head): len(s) - len(tail)], o[bounds[k1]:bounds[k2]]
-            if len(head) + len(tail) > kept and pair[0] != pair[1]:
-                best, kept = pair, len(head) + len(tail)
-    return best
+            bounds = [0, *points, len(o)]
+            parts = [(s[a:b], o[a:b]) for a, b in zip(bounds, bounds[1:])]
+            if all(sp != op and not (strict and op in kept) for sp, op in parts):
+                return parts
+    return [(s, o)]
+
+
+def _core(pair: _Pair) -> _Pair:
+    """The pair without the characters its two sides share at either end."""
+    s, o = pair
+    n = 0
+    while n < min(len(s), len(o)) - 1 and s[n] == o[n]:
+        n += 1
+    m = 0
+    while m < min(len(s), len(o)) - n - 1 and s[-1 - m] == o[-1 - m]:
+        m += 1
+    return s[n: len(s) - m], o[n: len(o) - m]
 
 
 @dataclass
@@ -218,33 +342,43 @@ def learn_counts(pairs_of_texts: Iterable[tuple[str, str]]) -> LearnedPairs:
     out = LearnedPairs()
     blocks: list[_Block] = []
     stuffing: set[str] = set()
+    same: list[str] = []
     for original, spun in pairs_of_texts:
         out.texts += 1
-        for o, s in _aligned_units(original, spun):
-            found, inserted = _blocks(o, s)
+        for o, s in _aligned_units(original, spun, same):
+            found, inserted, kept = _blocks(o, s)
             out.changed_units += 1
             blocks += found
             stuffing.update(inserted)
-    alone: Counter[_Pair] = Counter()
+            same += kept
+    kept_text = "\x00".join(same)
+    pieces: list[_Piece] = []
     for b in blocks:
-        if len(b.words) == 1:
-            s = _unstuffed(b, stuffing)
-            if s and s != b.words[0]:
-                alone[(s, b.words[0])] += 1
-    for b in blocks:
-        s, o = _unstuffed(b, stuffing), "".join(b.words)
-        if not s or not o or s == o:
-            continue
-        points, pos = [], 0
-        for w in b.words:
-            points += [pos + c for c in _inner_cuts(w)]
-            pos += len(w)
-            points.append(pos)
-        points.pop()
-        split = _split(o, s, points, alone) if points else None
-        for pair in split if split is not None else [(s, o)]:
-            if pair[0] and pair[1]:
-                out.counts[pair] += 1
+        s = _unstuffed(b, stuffing)
+        if s and s != "".join(b.words):
+            pieces += _pieces(b, s, kept_text)
+    known: set[_Pair] = {(p.s, p.o) for p in pieces if not p.points}
+    for _ in range(_PASSES):
+        found_pairs = [_resolve(p, known, kept_text) for p in pieces]
+        grown = known | {pr for prs in found_pairs if len(prs) > 1 for pr in prs}
+        if grown == known:
+            break
+        known = grown
+    # a pair widened over shared characters (人民 → 人平易近) is its core (平易近 ← 民) when the
+    # same core shows in two different words and the core's original is never left unchanged
+    contexts: dict[_Pair, set[_Pair]] = {}
+    for prs in found_pairs:
+        for pr in prs:
+            c = _core(pr)
+            if c != pr:
+                contexts.setdefault(c, set()).add(pr)
+    for prs in found_pairs:
+        for pr in prs:
+            c = _core(pr)
+            if c != pr and len(contexts[c]) > 1 and c[1] not in kept_text:
+                pr = c
+            if pr[0] and pr[1]:
+                out.counts[pr] += 1
     return out
 
 
