@@ -26,7 +26,9 @@ with the run, even when it is killed with SIGKILL.
 
 Repair options: every option of `zhrepair repair` is accepted (--min-confidence,
 --thesaurus, --no-char-swaps, ...: one per zhrepair.RepairConfig field) and reaches the
-worker processes. Unlike `repair`, clean removes page chrome and keyword stuffing by
+worker processes. --induce first learns the site's spinner dictionary from all the
+inputs (as `zhrepair lexicon induce` does), writes it beside the output as
+OUT.induced.tsv, and cleans with it added. Unlike `repair`, clean removes page chrome and keyword stuffing by
 default: --no-chrome and --no-stuffing keep them (--no-remove-chrome and --no-deletions
 are accepted as the same switches). --no-explain keeps the edits but without their
 alternatives (faster); --no-edits leaves the edits out.
@@ -71,6 +73,7 @@ from ..batch import (
     expand_inputs,
     iter_items,
 )
+from ..batch.records import Source
 from .common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -86,7 +89,9 @@ from .common import (
     say,
     stdin_bytes,
     stdout_bytes,
+    write_result,
 )
+from .lexicon import induce_from
 
 _PROG = "zhrepair clean"
 
@@ -104,6 +109,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--resume", action="store_true", help="continue OUT.jsonl.partial from an interrupted run (needs -o)")
     p.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
                    help=f"files to take from folders, comma-separated (default: {DEFAULT_GLOB})")
+    p.add_argument("--induce", action="store_true",
+                   help="first learn the site's spinner dictionary from all the inputs (zhrepair lexicon induce), "
+                        "write it beside the output as OUT.induced.tsv, then clean with it (needs -o; not stdin)")
     add_clean_options(p)
     p.set_defaults(func=run)
 
@@ -151,6 +159,23 @@ def _open_output(out_path: str | None, resume: bool) -> ResumableOutput:
         raise OutputError(f"cannot write {out_path}.partial: {exc.strerror or exc}") from None
 
 
+def induced_path(out_path: str) -> str:
+    """Where ``clean --induce -o OUT.jsonl`` writes the induced lexicon: ``OUT.induced.tsv``."""
+    return os.path.splitext(out_path)[0] + ".induced.tsv"
+
+
+def _induced_lexicon(out_path: str, sources: list[Source], field: str, resume: bool) -> str:
+    """The first pass of ``--induce``: the lexicon's path (kept from the interrupted run on
+    ``--resume``, so the resumed run cleans with the same lexicon)."""
+    path = induced_path(out_path)
+    if resume and os.path.isfile(path):
+        say(f"--resume: cleaning with the lexicon induced before, {path}", _PROG)
+        return path
+    _, text = induce_from(sources, field, prog=_PROG)
+    write_result(text, path)
+    return path
+
+
 def run(args: argparse.Namespace) -> int:
     """``zhrepair clean``: returns 0, 1 (some error records) or 2 (bad usage); raises
     :class:`OutputError` (3) when the output cannot be written."""
@@ -177,9 +202,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _usage(str(exc))
 
+    induced: tuple[str, ...] = ()
+    if args.induce:
+        if not out_path:
+            return _usage("--induce needs -o OUT.jsonl (the induced lexicon is written beside it)")
+        if any(s.kind == "stdin" for s in sources):
+            return _usage("--induce reads the inputs twice: stdin cannot be one of them")
+        induced = (_induced_lexicon(out_path, sources, opts.field, args.resume),)
     config, own = clean_settings(args)
     opts = dataclasses.replace(opts, **own)
-    spec = RepairerSpec.of(lexicon_paths(args), not args.no_default_lexicon, config)
+    spec = RepairerSpec.of(lexicon_paths(args) + induced, not args.no_default_lexicon, config)
     checked(lambda: spec.build(load=False))  # a bad lexicon fails here, once, not in every worker
     stdin = stdin_bytes() if any(s.kind == "stdin" for s in sources) else None
     out = _open_output(out_path, args.resume)

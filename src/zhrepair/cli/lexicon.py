@@ -1,11 +1,12 @@
-"""``zhrepair lexicon import|fetch|add|list|remove|learn``: spinner dictionaries.
+"""``zhrepair lexicon import|fetch|add|list|remove|learn|induce``: spinner dictionaries.
 
 ``import`` converts a spinner's dictionary to zhrepair's native TSV (the formats,
 directions and encodings are :mod:`zhrepair.importers`', whose docstring is its
 ``--help``), to stdout or atomically to ``-o OUT.tsv``. ``fetch``, ``add``, ``list`` and
 ``remove`` manage the installed dictionaries of :mod:`zhrepair.lexicon_store`, which
 ``--lexicon installed`` loads. ``learn`` aligns originals with their spun copies
-(:mod:`zhrepair.alignment`) and writes the pairs seen, with their counts.
+(:mod:`zhrepair.alignment`) and writes the pairs seen, with their counts. ``induce``
+learns a site's dictionary from its spun pages alone (:mod:`zhrepair.induction`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,29 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import importers, lexicon_store
+from ..batch import DEFAULT_GLOB, STDIN, expand_inputs, iter_items
+from ..batch.records import Source
 from ..errors import LexiconError
 from ..fileio import write_atomic
 from ..importers import DIRECTIONS, FORMAT_ALIASES, FORMATS, read_pairs_with_info
-from .common import EXIT_OK, EXIT_RECORD_ERRORS, InputError, OutputError, read_text_input, say, write_output, write_result
+from ..lexicon import dump_tsv
+from .common import (
+    EXIT_OK,
+    EXIT_RECORD_ERRORS,
+    InputError,
+    OutputError,
+    read_text_input,
+    say,
+    stdin_bytes,
+    write_output,
+    write_result,
+)
+
+if TYPE_CHECKING:
+    from ..induction import Induction
 
 
 def add_parser(sub: Any) -> None:
@@ -72,6 +89,17 @@ def add_parser(sub: Any) -> None:
     le.add_argument("-o", "--output", metavar="OUT.tsv", help="write here (atomically) instead of stdout")
     le.add_argument("--min-count", type=int, default=1, metavar="N", help="keep pairs seen at least N times (default: 1)")
     le.set_defaults(func=run_learn)
+    ind = lex.add_parser("induce", help="learn a site's spinner dictionary from its spun pages alone",
+                         description=INDUCE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ind.add_argument("inputs", nargs="*", metavar="INPUT",
+                     help="JSONL, text files, folders, .gz, or - for stdin (default), as `zhrepair clean` reads them")
+    ind.add_argument("--field", default="text", help="JSONL field holding the text (default: text)")
+    ind.add_argument("--glob", default=DEFAULT_GLOB, metavar="PATTERN",
+                     help=f"files to take from folders, comma-separated (default: {DEFAULT_GLOB})")
+    ind.add_argument("-o", "--output", metavar="OUT.tsv", help="write here (atomically) instead of stdout")
+    ind.add_argument("--threshold", type=float, default=None, metavar="P",
+                     help="keep a form's best original from this probability on (default: the model's)")
+    ind.set_defaults(func=run_induce)
 
 
 def _names(args: argparse.Namespace, every: list[str]) -> list[str]:
@@ -189,6 +217,59 @@ def run_learn(args: argparse.Namespace) -> int:
               f"{args.min_count} time(s); spun<TAB>original<TAB>count")
     write_result("\n".join([header, *(f"{s}\t{o}\t{c}" for (s, o), c in ranked)]) + "\n", args.output)
     say(f"{learned.texts} text pairs: {len(ranked)} pairs -> {args.output or 'stdout'}")
+    return EXIT_OK
+
+
+INDUCE_HELP = """Learn the dictionary of the spinner that wrote many pages of one site, from the
+pages alone, and write it as zhrepair TSV (spun, original, probability, source), for
+--lexicon. Give it the whole crawl (hundreds of pages): a form seen fewer than three
+times gets no entry, and pages that do not look spun give no entries at all (the header
+says how spun they look). Records that cannot be read (invalid UTF-8, broken JSON) are
+skipped and counted on stderr.
+
+example:
+  zhrepair lexicon induce crawl.jsonl --field content -o site.tsv
+  zhrepair clean crawl.jsonl --field content --lexicon site.tsv -o clean.jsonl
+"""
+
+
+def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold: float | None = None,
+                prog: str = "zhrepair lexicon induce") -> tuple[Induction, str]:
+    """Induce over every readable record of *sources*; the result and its TSV text."""
+    from ..induction import induce
+
+    texts, unreadable = [], 0
+    for item in iter_items(sources, field, stdin=stdin):
+        if item.text:
+            texts.append(item.text)
+        elif item.error:
+            unreadable += 1
+    if unreadable:
+        say(f"{unreadable} record(s) could not be read and were skipped", prog)
+    found = induce(texts, threshold=threshold)
+    verdict = "look spun" if found.is_spun else "do not look spun: no entries"
+    lexicon = found.lexicon()
+    comments = [f"zhrepair lexicon induce: {len(texts)} documents; {100 * found.spun_share:.2f} % of their words look "
+                f"spun (gate {100 * found.gate:.2f} %): they {verdict}",
+                "spun<TAB>original<TAB>probability<TAB>source"]
+    say(f"{len(texts)} documents {verdict}; {len(lexicon)} entries", prog)
+    return found, dump_tsv(lexicon, comments)
+
+
+def run_induce(args: argparse.Namespace) -> int:
+    """Induce a site's lexicon from its pages and write it as zhrepair TSV."""
+    inputs = list(args.inputs) or [STDIN]
+    if inputs.count(STDIN) > 1:
+        raise InputError("stdin (-) can be read only once")
+    if args.threshold is not None and not 0.0 < args.threshold <= 1.0:
+        raise InputError(f"--threshold {args.threshold}: give a probability in (0, 1]")
+    try:
+        sources = expand_inputs(inputs, args.glob)
+    except OSError as exc:
+        raise InputError(str(exc)) from None
+    stdin = stdin_bytes() if any(s.kind == "stdin" for s in sources) else None
+    _, text = induce_from(sources, args.field, stdin, args.threshold)
+    write_result(text, args.output)
     return EXIT_OK
 
 

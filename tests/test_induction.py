@@ -1,0 +1,94 @@
+"""Learning a site's spinner dictionary from its pages (zhrepair.induction, `lexicon induce`,
+`clean --induce`), on crawls made from the shared corpus (skipped when it is absent)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib import resources
+
+import pytest
+import regex
+
+from conftest import shared_path, spinner_dict_path
+from zhrepair.cli import main
+from zhrepair.induction import FEATURES, _may_be_swap, induce, load_model
+
+DOCS = 100  # pages of a crawl: fewer than a real one, so the test stays quick
+
+
+@pytest.fixture(scope="module")
+def spun_crawl():
+    shared_path("data", "corpus")
+    from benchmarks import styles
+
+    path = spinner_dict_path("itechbear_jinyici.tsv")
+    return [d for _, d in styles.styled_docs(path, "blind", "tune", DOCS, slot=0, slots=2)]
+
+
+@pytest.fixture(scope="module")
+def clean_crawl():
+    shared_path("data", "corpus")
+    from benchmarks import styles
+
+    return [a.text for a in styles.style_articles("blind", "tune", DOCS, slot=1, slots=2)]
+
+
+def test_a_spun_crawl_gives_mostly_right_entries(spun_crawl):
+    found = induce([d.spun for d in spun_crawl])
+    gold = Counter((g.spun, g.gold[0]) for d in spun_crawl for g in d.swaps)
+    right = [e for e in found.pairs if (e.spun, e.original) in gold]
+    assert found.is_spun, found.spun_share
+    assert len(found.pairs) >= 20
+    assert len(right) >= 0.75 * len(found.pairs), [(e.spun, e.original) for e in found.pairs if e not in right]
+    assert all(e.count >= 3 for e in found.pairs)  # a form seen fewer times gets no entry
+
+
+def test_a_clean_crawl_gives_nothing(clean_crawl):
+    found = induce(clean_crawl)
+    assert not found.is_spun, found.spun_share
+    assert len(found.lexicon()) == 0
+
+
+def test_pairs_no_spinner_makes_are_never_candidates():
+    assert not _may_be_swap("有线电视", "有线")  # one inside the other
+    assert not _may_be_swap("二十", "十七")  # numerals only
+    assert _may_be_swap("国度", "国家") and _may_be_swap("一向", "一贯")
+
+
+def test_the_shipped_model_holds_numbers_only():
+    text = resources.files("zhrepair").joinpath("data", "induction.json").read_text(encoding="utf-8")
+    assert not regex.search(r"\p{Han}", text)
+    model = json.loads(text)
+    assert tuple(model["features"]) == FEATURES
+    assert 0.0 < load_model().threshold < 1.0 and 0.0 < load_model().gate < 1.0
+
+
+def test_cli_induce_then_clean(tmp_path, spun_crawl, capsys):
+    pages = tmp_path / "crawl.jsonl"
+    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:60])
+                     + "{broken\n", encoding="utf-8")
+    site = tmp_path / "site.tsv"
+    assert main(["lexicon", "induce", str(pages), "-o", str(site)]) == 0
+    assert "1 record(s) could not be read" in capsys.readouterr().err
+    lines = site.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# zhrepair lexicon induce: 60 documents") and "look spun" in lines[0]
+    entries = [ln.split("\t") for ln in lines if not ln.startswith("#")]
+    assert entries and all(len(e) == 4 and e[3] == "induced" and 0 < float(e[2]) <= 1 for e in entries)
+
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(pages), "--induce", "-o", str(out)]) == 1  # the broken line is an error record
+    assert (tmp_path / "clean.induced.tsv").read_text(encoding="utf-8") == site.read_text(encoding="utf-8")
+    records = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 61 and "error" in records[-1]
+    assert any(e["source"] == "induced" for r in records[:-1] for e in r["edits"])
+
+
+def test_cli_induce_needs_an_output_and_files(tmp_path, capsys):
+    page = tmp_path / "page.txt"
+    page.write_text("坚持创新驱动发展战略。\n", encoding="utf-8")
+    assert main(["clean", str(page), "--induce"]) == 2
+    assert "--induce needs -o" in capsys.readouterr().err
+    assert main(["clean", "-", "--induce", "-o", str(tmp_path / "out.jsonl")]) == 2
+    assert "stdin" in capsys.readouterr().err
+    assert main(["lexicon", "induce", str(page), "--threshold", "2"]) == 2
