@@ -86,6 +86,7 @@ SIZES = {
     "styles-manpages": (15, 2),  # manual-page articles per dictionary
     "styles-clean-manpages": (40, 2),  # clean manual-page articles
     "styles-clean-short": (200, 4),  # clean short documents
+    "induce": (300, 20),  # documents per crawl (benchmarks.train_induction)
 }
 # disjoint shares of the TEST articles: a document is never both spun and clean
 # (styles: the share its xwlb and manpages documents are spun from; its clean ones come from "clean")
@@ -950,6 +951,31 @@ def suite_learn(ctx: Context) -> SuiteResult:
     return out
 
 
+def suite_induce(ctx: Context) -> SuiteResult:
+    """A site's dictionary induced from its own TEST pages (no lexicon of the spinner loaded),
+    then those pages repaired with it; clean crawls must give nothing (benchmarks/train_induction.py)."""
+    from . import train_induction
+
+    try:
+        results = train_induction.evaluate_all("test", ctx.size("induce"))
+    except corpus.SharedDataMissing as exc:
+        raise Skip(str(exc)) from None
+    out = SuiteResult("induce")
+    for r in results:
+        head = f"{r['entries']} entries · {100 * r['share']:.2f} % of words look spun · induced in {r['induce_seconds']} s"
+        if "false_edits_per_10k" in r:
+            out.rows.append(Row("induce", f"{r['name']} crawl (clean): induced, then repaired", r["docs"], None, None, None,
+                                f"{head} · false edits/10k {r['false_edits_per_10k']:.2f}"))
+            continue
+        p, rec = r["precision"], r["recall"]
+        f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+        out.rows.append(Row("induce", f"{r['name']} crawl (blind unless named; unseen dictionary): induced, then repaired",
+                            r["docs"], p, rec, f1,
+                            f"{head} · word-level P {r['word_precision']:.3f} R {r['word_recall']:.3f}"))
+    out.details = {"label": "held out", "thresholds": list(train_induction.THRESHOLDS), "crawls": results}
+    return out
+
+
 SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "sample": suite_sample,
     "sample-spinner": suite_sample_spinner,
@@ -963,6 +989,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "scale": suite_scale,
     "spark": suite_spark,
     "learn": suite_learn,
+    "induce": suite_induce,
 }
 
 

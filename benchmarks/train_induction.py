@@ -159,8 +159,11 @@ def as_dict(fitted: tuple, threshold: float, gate: float, origin: str) -> dict[s
             "scale": numbers(s), "threshold": threshold, "gate": round(gate, 6), "origin": origin}
 
 
-def repair_figures(crawl: str, split: str, docs: int, model: dict[str, Any]) -> dict[str, Any]:
-    """Induce over *crawl* with *model* and repair its pages with the result."""
+def evaluate(crawl: str, split: str, docs: int, model: dict[str, Any]) -> dict[str, Any]:
+    """Induce over *crawl* with *model* (:func:`zhrepair.induction.induce`, as users call it),
+    then repair its pages with the lexicon: the entries at each of ``THRESHOLDS`` (with how
+    many are right and the swap occurrences they cover: the curve), and the repair figures
+    at the model's threshold."""
     import zhrepair
     from zhrepair.induction import InductionModel, induce
 
@@ -168,20 +171,42 @@ def repair_figures(crawl: str, split: str, docs: int, model: dict[str, Any]) -> 
     t0 = time.perf_counter()
     found = induce(texts, model=InductionModel.from_dict(model))
     seconds = time.perf_counter() - t0
+    gold = Counter((g.spun, g.gold[0]) for d in spun for g in d.swaps)
+    total = sum(gold.values())
+    curve = []
+    for t in THRESHOLDS:
+        pairs = found.at(t).pairs if found.is_spun else ()
+        right = [(e.spun, e.original) for e in pairs if (e.spun, e.original) in gold]
+        curve.append((t, len(pairs), len(right), sum(gold[x] for x in right) / total if total else 0.0))
     lexicon = found.lexicon()
     repairer = zhrepair.Repairer(lexicons=[lexicon]) if len(lexicon) else zhrepair.Repairer()
-    out = {"name": crawl, "entries": len(lexicon), "share": found.spun_share, "induce_seconds": round(seconds, 1)}
+    out = {"name": crawl, "docs": len(texts), "chars": sum(map(len, texts)), "entries": len(lexicon),
+           "share": found.spun_share, "induce_seconds": round(seconds, 1), "curve": curve}
     if not spun:
         edits = [e for t in texts for e in repairer.repair(t).edits]
-        return {**out, "false_edits_per_10k": false_edits_per_10k(edits, sum(map(len, texts)))}
+        return {**out, "false_edits_per_10k": false_edits_per_10k(edits, out["chars"])}
     scores, words = [], WordScore()
     for d in spun:
         edits = repairer.repair(d.spun).edits
         scores.append(score(d.spun, d.gold, edits))
         words += word_score(d.spun, d.swaps, edits)
-    total = Score.total(scores)
-    return {**out, "precision": total.precision, "recall": total.recall, "word_precision": words.precision,
+    region = Score.total(scores)
+    return {**out, "precision": region.precision, "recall": region.recall, "word_precision": words.precision,
             "word_recall": words.recall}
+
+
+def evaluate_all(split: str, docs: int, jobs: int = 4, model: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """:func:`evaluate` on every crawl with the shipped model (what the ``induce`` suite reports)."""
+    model = model or json.loads(OUT.read_text(encoding="utf-8"))
+    every = crawl_names()
+    with ProcessPoolExecutor(jobs) as pool:
+        return list(pool.map(evaluate, every, [split] * len(every), [docs] * len(every), [model] * len(every)))
+
+
+def crawl_names() -> list[str]:
+    """Every crawl: the dictionaries' blind crawls, the gate's extra spun crawls, the clean ones."""
+    names = [p.stem for p in spinners.public_dict_paths()]
+    return [*names, *(f"{style}:{n}" for n in GATE_SPUN_EXTRA for style in ("partial", "manpages")), "sample", *CLEAN]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,15 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-repair", action="store_true", help="skip the induce-then-repair table")
     args = parser.parse_args(argv)
     names = [p.stem for p in spinners.public_dict_paths()]
-    extra = [f"{style}:{n}" for n in GATE_SPUN_EXTRA for style in ("partial", "manpages")] + ["sample"]
-    every = [*names, *extra, *CLEAN]
+    every = crawl_names()
+    if args.split == "test":
+        model = json.loads(Path(args.out).read_text(encoding="utf-8"))
+        print_repairs(evaluate_all("test", args.docs, args.jobs, model), model, "TEST, the shipped model")
+        return 0
+    n = len(every)
     with ProcessPoolExecutor(args.jobs) as pool:
-        if args.split == "test":
-            model = json.loads(Path(args.out).read_text(encoding="utf-8"))
-            n = len(every)
-            print_repairs(list(pool.map(repair_figures, every, ["test"] * n, [args.docs] * n, [model] * n)), model, "TEST")
-            return 0
-        n = len(every)
         crawls = {c["name"]: c for c in pool.map(crawl_rows, every, [args.split] * n, [args.docs] * n, [args.cache] * n)}
         for c in crawls.values():
             log(f"{c['name']}: {len(c['pairs'])} candidate pairs ({int(c['labels'].sum())} right) in {c['seconds']:.1f} s")
@@ -245,12 +268,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_repair:
             return 0
         models = [as_dict(fits[dictionary_of(c) or "all"], threshold, gate, "") for c in every]
-        results = list(pool.map(repair_figures, every, [args.split] * n, [args.docs] * n, models))
+        results = list(pool.map(evaluate, every, [args.split] * n, [args.docs] * n, models))
     print_repairs(results, model, f"{args.split.upper()}, each crawl induced by the model fitted without its dictionary")
     return 0
 
 
 def print_repairs(results: list[dict[str, Any]], model: dict[str, Any], label: str) -> None:
+    print(f"\n## Entries induced / right / swap occurrences covered, by threshold ({label})\n")
+    print("| crawl | " + " | ".join(f"th {t}" for t in THRESHOLDS) + " |")
+    print("|---|" + "---|" * len(THRESHOLDS))
+    for r in results:
+        print(f"| {r['name']} | " + " | ".join(f"{k}/{right}/{c:.2f}" for _, k, right, c in r["curve"]) + " |")
     print(f"\n## Induce, then repair the crawl's pages ({label}; threshold {model['threshold']}, "
           f"gate {100 * model['gate']:.2f} % of words)\n")
     print("| crawl | looks spun | entries | P | R | word P | word R | false edits/10k | induce s |")

@@ -18,7 +18,7 @@ Nothing heavy happens at import: the language model is opened on first use.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Iterable
 
 from .alignment import learn_pairs
 from .config import RepairConfig
@@ -43,6 +43,7 @@ __all__ = [
     "Repairer",
     "apply_edits",
     "detect",
+    "induce_lexicon",
     "learn_pairs",
     "load_lexicon",
     "repair",
@@ -70,3 +71,12 @@ def repair(text: str, **options: Any) -> RepairResult:
 def detect(text: str) -> Detection:
     """How likely *text* was spun, with the evidence."""
     return default_repairer().detect(text)
+
+
+def induce_lexicon(texts: Iterable[str], **options: Any) -> Lexicon:
+    """The dictionary of the spinner that wrote *texts* (many pages of one site), learnt from
+    the pages alone, for ``Repairer(lexicons=[...])``; empty when they do not look spun.
+    Options: those of :func:`zhrepair.induction.induce` (``threshold``, ...)."""
+    from .induction import induce_lexicon as induce
+
+    return induce(texts, **options)
