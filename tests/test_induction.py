@@ -92,3 +92,13 @@ def test_cli_induce_needs_an_output_and_files(tmp_path, capsys):
     assert main(["clean", "-", "--induce", "-o", str(tmp_path / "out.jsonl")]) == 2
     assert "stdin" in capsys.readouterr().err
     assert main(["lexicon", "induce", str(page), "--threshold", "2"]) == 2
+
+
+def test_traditional_pages_are_read_in_simplified_and_nothing_is_nothing():
+    from zhrepair.induction import Crawl
+    from zhrepair.languagemodel import shared_model
+
+    crawl = Crawl.of(["國家發展，經濟建設。", "", "no Han at all"], shared_model())
+    assert set(crawl.counts) == {"国家", "发展", "经济建设"} and crawl.tokens == 3
+    empty = induce([])
+    assert (empty.pairs, empty.is_spun, len(empty.lexicon())) == ((), False, 0)

@@ -35,6 +35,7 @@ from .channel import SpinnerChannel
 from .channel import candidates as channel_candidates
 from .languagemodel import LanguageModel, shared_model
 from .lexicon import Lexicon, LexiconEntry
+from .normalise import simplify
 
 DATA_FILE = "induction.json"
 SOURCE = "induced"
@@ -45,6 +46,10 @@ MIN_EXPECTED = 1.0  # a candidate must be expected this often in a clean text of
 SURPLUS = math.log(1.5)  # a form must be this much (natural log) more frequent than expected
 DEFICIT_EXPECTED = 2.0  # a word expected this often and seen at most half as often is "missing"
 CHANNEL_CANDIDATES = 10  # the spinner channel's best candidates of a form join those sharing a character
+CLOZE_FORMS = 300  # forms with the most excess occurrences get candidates by cloze over missing words
+CLOZE_POOL = 1500  # the missing words tried there (those missing most often)
+CLOZE_CONTEXTS = 4  # contexts each is tried in
+CLOZE_CANDIDATES = 5  # the best of them join the form's candidates
 GATE_PROBABILITY = 0.8  # a form "looks spun" when a candidate reaches this (the crawl gate counts its words)
 _HAN = regex.compile(r"\p{Han}+")
 
@@ -52,7 +57,7 @@ _HAN = regex.compile(r"\p{Han}+")
 FEATURES = (
     "context_gain", "context_wins", "frequency_ratio", "surplus", "deficit", "cilin_synonym",
     "shared_chars", "len_spun", "len_original", "spun_in_vocabulary", "log_count", "log_candidates",
-    "lifted_gain", "channel_logit",
+    "lifted_gain", "channel_logit", "cloze_pick", "count_match", "gain_margin", "gain_rank", "claims",
 )
 _NUMERALS = frozenset("零一二三四五六七八九十百千万亿两")
 
@@ -110,7 +115,8 @@ def load_model(path: str | None = None) -> InductionModel:
 
 @dataclass
 class Crawl:
-    """The words of a set of pages (cut by the language model's segmenter, Han runs only)."""
+    """The words of a set of pages (their simplified view, :func:`~zhrepair.normalise.simplify`;
+    Han runs only, cut by the language model's segmenter)."""
 
     runs: list[tuple[str, ...]]
     counts: Counter[str]
@@ -123,7 +129,7 @@ class Crawl:
         counts: Counter[str] = Counter()
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for text in texts:
-            for m in _HAN.finditer(text):
+            for m in _HAN.finditer(simplify(text)):
                 words = cut(m.group())
                 for i, w in enumerate(words):
                     places[w].append((len(runs), i))
@@ -136,71 +142,143 @@ class Crawl:
         return sum(self.counts.values())
 
 
+def _contexts(crawl: Crawl, places: Sequence[tuple[int, int]]) -> list[tuple[str, str, bool, bool]]:
+    """(left words, right words, at the run's start, at its end) of each place."""
+    out = []
+    for r, i in places:
+        words = crawl.runs[r]
+        out.append((" ".join(words[max(0, i - CONTEXT_WORDS) : i]), " ".join(words[i + 1 : i + 1 + CONTEXT_WORDS]),
+                    i < CONTEXT_WORDS, i + 1 + CONTEXT_WORDS > len(words)))
+    return out
+
+
+class _Counts:
+    """A crawl's counts against what clean text of its size would hold (the language
+    model's unigram probabilities)."""
+
+    def __init__(self, crawl: Crawl, lm: LanguageModel) -> None:
+        self.crawl, self.lm, self.n = crawl, lm, crawl.tokens
+
+    def expected(self, word: str) -> float:
+        return self.n * 10.0 ** self.lm.logprob(word)
+
+    def surplus(self, word: str) -> float:
+        return math.log((self.crawl.counts.get(word, 0) + 1.0) / (self.expected(word) + 1.0))
+
+    def excess(self, word: str) -> float:
+        """Occurrences above the expected count (negative: missing ones)."""
+        return self.crawl.counts.get(word, 0) - self.expected(word)
+
+
+def _missing_words(counts: _Counts) -> dict[str, float]:
+    """Vocabulary words expected :data:`DEFICIT_EXPECTED` times or more and seen at most half
+    as often, with their deficit (natural log of expected over seen)."""
+    out = {}
+    for word in counts.lm.unigram:
+        e = counts.expected(word)
+        if e >= DEFICIT_EXPECTED and -counts.surplus(word) >= math.log(2.0):
+            out[word] = -counts.surplus(word)
+    return out
+
+
+def _cloze(counts: _Counts, missing: dict[str, float], forms: Sequence[str], rng: random.Random) -> dict[str, set[str]]:
+    """For the :data:`CLOZE_FORMS` forms with the most excess occurrences, the
+    :data:`CLOZE_CANDIDATES` missing words (of the :data:`CLOZE_POOL` missing most often)
+    that read best in :data:`CLOZE_CONTEXTS` of the form's contexts, frequency lift taken off:
+    candidates that share nothing visible with the form (成长 ← 发展)."""
+    lm = counts.lm
+    pool = sorted((w for w in missing if len(w) <= 4), key=lambda w: (counts.excess(w), w))[:CLOZE_POOL]
+    out: dict[str, set[str]] = {}
+    for spun in sorted(forms, key=lambda w: (-counts.excess(w), w))[:CLOZE_FORMS]:
+        places = counts.crawl.places[spun]
+        contexts = _contexts(counts.crawl, rng.sample(places, min(len(places), CLOZE_CONTEXTS)))
+        base, spun_lp = sum(_fits(lm, contexts, spun)), lm.logprob(spun)
+        scored = sorted(((sum(_fits(lm, contexts, o)) - base) / len(contexts) - (lm.logprob(o) - spun_lp), o)
+                        for o in pool if _may_be_swap(spun, o))
+        out[spun] = {o for _, o in scored[-CLOZE_CANDIDATES:]}
+    return out
+
+
 def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
     """Every (form, candidate) pair of *crawl* worth judging, with its feature row
     (:data:`FEATURES`); the pairs as (spun, original, count of spun, mean gain)."""
-    n = crawl.tokens
+    counts = _Counts(crawl, lm)
     unigram = lm.unigram
-
-    def expected(word: str) -> float:
-        return n * 10.0 ** lm.logprob(word)
-
-    def log_ratio(a: float, b: float) -> float:
-        return math.log((a + 1.0) / (b + 1.0))
-
-    deficit: dict[str, float] = {}
-    for word, lp in unigram.items():
-        e = n * 10.0 ** lp
-        if e >= DEFICIT_EXPECTED and log_ratio(e, crawl.counts.get(word, 0)) >= math.log(2.0):
-            deficit[word] = log_ratio(e, crawl.counts.get(word, 0))
+    missing = _missing_words(counts)
     by_char: dict[str, set[str]] = defaultdict(set)
-    for word in deficit:
+    for word in missing:
         for ch in word:
             by_char[ch].add(word)
-
-    channel = SpinnerChannel.load()
+    forms = [w for w, c in sorted(crawl.counts.items()) if c >= MIN_COUNT and counts.surplus(w) >= SURPLUS]
     rng = random.Random(seed)
+    cloze = _cloze(counts, missing, forms, rng)
+    channel = SpinnerChannel.load()
     pairs: list[tuple[str, str, int, float]] = []
     rows: list[list[float]] = []
-    for spun, count in sorted(crawl.counts.items()):
-        if count < MIN_COUNT:
-            continue
-        surplus = log_ratio(count, expected(spun))
-        if surplus < SURPLUS:
-            continue
-        candidates: set[str] = set()
+    groups: list[tuple[int, int]] = []
+    for spun in forms:
+        count = crawl.counts[spun]
+        candidates: set[str] = set(cloze.get(spun, ()))
         for ch in set(spun):
             candidates |= by_char.get(ch, set())
-        candidates |= {w for w in thesaurus.synonyms(spun) if w in unigram and expected(w) >= MIN_EXPECTED}
-        candidates |= {w for w, _ in channel_candidates(spun, CHANNEL_CANDIDATES, channel, lm) if expected(w) >= MIN_EXPECTED}
-        candidates = {w for w in candidates if _may_be_swap(spun, w)}
-        if not candidates:
+        candidates |= {w for w in thesaurus.synonyms(spun) if w in unigram and counts.expected(w) >= MIN_EXPECTED}
+        candidates |= {w for w, _ in channel_candidates(spun, CHANNEL_CANDIDATES, channel, lm)
+                       if counts.expected(w) >= MIN_EXPECTED}
+        ordered = sorted(w for w in candidates if _may_be_swap(spun, w))
+        if not ordered:
             continue
         places = crawl.places[spun]
-        sample = places if len(places) <= MAX_CONTEXTS else rng.sample(places, MAX_CONTEXTS)
-        contexts = []
-        for r, i in sample:
-            words = crawl.runs[r]
-            left = " ".join(words[max(0, i - CONTEXT_WORDS) : i])
-            right = " ".join(words[i + 1 : i + 1 + CONTEXT_WORDS])
-            contexts.append((left, right, i < CONTEXT_WORDS, i + 1 + CONTEXT_WORDS > len(words)))
+        contexts = _contexts(crawl, places if len(places) <= MAX_CONTEXTS else rng.sample(places, MAX_CONTEXTS))
         base = _fits(lm, contexts, spun)
         spun_lp = lm.logprob(spun)
-        ordered = sorted(candidates)
-        channel_logits = channel.logits(ordered, spun, lm).tolist()
-        for original, channel_logit in zip(ordered, channel_logits):
+        surplus = counts.surplus(spun)
+        start = len(rows)
+        for original, channel_logit in zip(ordered, channel.logits(ordered, spun, lm).tolist()):
             gains = [a - b for a, b in zip(_fits(lm, contexts, original), base)]
             gain = sum(gains) / len(gains)
             lift = lm.logprob(original) - spun_lp
             pairs.append((spun, original, count, gain))
             rows.append([
-                gain, sum(g > 0 for g in gains) / len(gains), lift, surplus,
-                deficit.get(original, log_ratio(expected(original), crawl.counts.get(original, 0))),
+                gain, sum(g > 0 for g in gains) / len(gains), lift, surplus, -counts.surplus(original),
                 float(thesaurus.are_synonyms(spun, original)), float(len(set(spun) & set(original))),
                 float(len(spun)), float(len(original)), float(spun in unigram), math.log(count),
-                math.log(len(candidates)), gain - lift, channel_logit,
+                math.log(len(ordered)), gain - lift, channel_logit, float(original in cloze.get(spun, ())),
+                _count_match(counts, spun, original),
             ])
-    return pairs, np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+        groups.append((start, len(rows)))
+    table = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES) - len(_GROUP_FEATURES))
+    return pairs, np.hstack([table, _group_features(pairs, table, groups)])
+
+
+def _count_match(counts: _Counts, spun: str, original: str) -> float:
+    """How far the form's excess occurrences are from the candidate's missing ones (|natural
+    log of their ratio|): a spinner moves every occurrence of the original to the form."""
+    return abs(math.log((max(counts.excess(spun), 0.0) + 1.0) / (max(-counts.excess(original), 0.0) + 1.0)))
+
+
+#: Features computed over all of a crawl's rows (appended after the others).
+_GROUP_FEATURES = ("gain_margin", "gain_rank", "claims")
+_LIFTED = FEATURES.index("lifted_gain")
+
+
+def _group_features(pairs: Sequence[tuple[str, str, int, float]], table: np.ndarray,
+                    groups: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Per row: its lifted gain minus the best other candidate's of the same form; its rank
+    among them (log); and how many forms have this candidate as their best (log): one
+    original claimed by many forms is suspect."""
+    out = np.zeros((len(pairs), len(_GROUP_FEATURES)))
+    claims: Counter[str] = Counter()
+    for start, end in groups:
+        lifted = table[start:end, _LIFTED]
+        order = np.argsort(-lifted, kind="stable")
+        ranks = np.empty(end - start)
+        ranks[order] = np.arange(end - start)
+        best, second = lifted[order[0]], (lifted[order[1]] if end - start > 1 else lifted[order[0]] - 5.0)
+        out[start:end, 0] = lifted - np.where(np.arange(end - start) == order[0], second, best)
+        out[start:end, 1] = np.log1p(ranks)
+        claims[pairs[start + int(order[0])][1]] += 1
+    out[:, 2] = [math.log1p(claims.get(o, 0)) for _, o, _, _ in pairs]
+    return out
 
 
 def _may_be_swap(spun: str, original: str) -> bool:
