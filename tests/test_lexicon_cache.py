@@ -55,3 +55,80 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path, monkeypatch):
     path = tmp_path / "mine.tsv"
     path.write_text("哄骗\t利用\n", encoding="utf-8")
     assert {e.original for e in zhrepair.load_lexicon(path)} == {"利用"}
+
+
+# -- the two-hop chains kept beside a lexicon's entry -------------------------------------
+
+CHAINED = "甲\t乙\n乙\t丙\n丙\t丁\n"  # original<TAB>spun: 乙 ← 甲, 丙 ← 乙, 丁 ← 丙
+
+
+def _load_chained(path):
+    return zhrepair.load_lexicon(path, format="tab", direction="original-first")
+
+
+def _chain_pairs(entries):
+    return [(e.spun, e.original, e.weight, e.source) for e in entries]
+
+
+def _chain_files(cache):
+    return sorted(p for p in cache.iterdir() if ".chains" in p.name)
+
+
+def test_chains_are_kept_in_the_cache_and_read_back_unchanged(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
+    path = tmp_path / "dict.tsv"
+    path.write_text(CHAINED, encoding="utf-8")
+    expected = _chain_pairs(_load_chained(path).chains())
+    assert expected  # the file has chains
+    assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected  # computed, then stored
+    assert len(_chain_files(cache)) == 1
+
+    def never(self):
+        raise AssertionError("chains computed again")
+
+    monkeypatch.setattr(zhrepair.Lexicon, "chains", never)
+    assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected  # read from the cache
+    plain = zhrepair.Repairer(lexicons=[_load_chained(path)], default_lexicon=False)
+    assert {(e.spun, e.original) for e in plain.lexicon} >= {(s, o) for s, o, _, _ in expected}
+
+
+def test_chains_of_a_changed_file_or_a_changed_lexicon_are_not_taken_from_the_cache(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
+    path = tmp_path / "dict.tsv"
+    path.write_text(CHAINED, encoding="utf-8")
+    lexicon_cache.chains(_load_chained(path))
+    path.write_text("甲\t乙\n乙\t戊\n", encoding="utf-8")
+    os.utime(path, ns=(1, 2))
+    fresh = _load_chained(path)
+    assert _chain_pairs(lexicon_cache.chains(fresh)) == _chain_pairs(fresh.chains())
+    assert {(e.spun, e.original) for e in fresh.chains()} == {("戊", "甲")}
+    # a lexicon changed after loading: its chains are its own, not the cached file's
+    changed = _load_chained(path)
+    changed.add(zhrepair.LexiconEntry("己", "戊", 1.0, "dict"))
+    assert ("己", "乙") in {(e.spun, e.original) for e in lexicon_cache.chains(changed)}
+    whitelisted = _load_chained(path)
+    whitelisted.whitelist.add("戊")
+    assert lexicon_cache.chains(whitelisted) == [] == list(whitelisted.chains())
+
+
+def test_a_corrupt_chains_or_lexicon_entry_is_ignored_and_rebuilt(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
+    path = tmp_path / "dict.tsv"
+    path.write_text(CHAINED, encoding="utf-8")
+    expected = _chain_pairs(_load_chained(path).chains())
+    lexicon_cache.chains(_load_chained(path))
+    [chains_file] = _chain_files(cache)
+    [lexicon_file] = [p for p in cache.iterdir() if p != chains_file]
+    good_lexicon = lexicon_file.read_bytes()
+    for broken in (b"", b"not marshal data", chains_file.read_bytes()[:-3],
+                   chains_file.read_bytes().replace("丁".encode(), "戊".encode())):  # a changed string: digest
+        chains_file.write_bytes(broken)
+        assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected
+        assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected  # rebuilt, then read
+    # a lexicon entry whose bytes changed (still valid marshal) is parsed again, not trusted
+    lexicon_file.write_bytes(good_lexicon.replace("丁".encode(), "戊".encode()))
+    assert {e.spun for e in _load_chained(path)} == {"乙", "丙", "丁"}
+    assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected

@@ -166,3 +166,14 @@ def test_the_packaged_catalogue_pins_every_source():
     for e in entries.values():
         assert len(e.commit) == 40 and len(e.sha256) == 64 and e.bytes > 0 and e.pairs > 0
         assert e.commit in e.url and e.url.startswith("https://")
+
+
+def test_add_compiles_the_lexicon_and_its_chains(store, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZHREPAIR_CACHE_DIR", str(cache))
+    local = tmp_path / "chained.tsv"
+    local.write_text("甲\t乙\n乙\t丙\n", encoding="utf-8")
+    lexicon_store.add(local, format="tab", direction="original-first")
+    assert len([p for p in cache.iterdir() if ".chains" in p.name]) == 1
+    r = zhrepair.Repairer(lexicons="installed", default_lexicon=False)
+    assert ("丙", "甲") in {(e.spun, e.original) for e in r.lexicon}

@@ -42,10 +42,11 @@ class CandidateFinder:
         # forward view: for each source, original -> total weight of its spun forms
         totals: dict[tuple[str, str], float] = defaultdict(float)
         self.original_sources: dict[str, set[str]] = defaultdict(set)
-        for e in lexicon:
-            totals[(e.source, e.original)] += e.weight
-            if e.original and e.source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
-                self.original_sources[e.original].add(e.source)
+        sources = self.original_sources
+        for _, original, weight, source in lexicon:
+            totals[(source, original)] += weight
+            if original and source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
+                sources[original].add(source)
         # per spun form, its options as (text, choice, source, kind) templates: a site copies them
         self._options: dict[str, list[tuple[str, float, str, EditKind]]] = {}
         word_swap, deletion = EditKind.WORD_SWAP, EditKind.DELETION

@@ -32,6 +32,10 @@ from .sites import CHAIN_SUFFIX
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+#: The version of :meth:`Lexicon.chains`' algorithm; the compiled cache keeps chains under it,
+#: so bump it whenever ``chains`` would find other entries.
+CHAINS_VERSION = 1
+
 
 class LexiconEntry(NamedTuple):
     """``spun`` may be the spinner's output for ``original``, with a relative ``weight``
@@ -50,6 +54,9 @@ class Lexicon:
         self.name = name
         self._by_spun: dict[str, dict[str, LexiconEntry]] = defaultdict(dict)
         self.whitelist: set[str] = set()
+        # the compiled-cache entry this lexicon was read from or stored as, with its whitelist
+        # then (set by :mod:`zhrepair.lexicon_cache`; None once the lexicon is changed)
+        self._origin: tuple[object, frozenset[str]] | None = None
         for e in entries:
             self.add(e)
 
@@ -60,6 +67,7 @@ class Lexicon:
             raise LexiconError(f"empty spun form in entry {entry!r}")
         if not 0 < entry.weight < math.inf:
             raise LexiconError(f"bad weight in entry {entry!r}: a weight is a positive finite number")
+        self._origin = None
         if entry.spun == entry.original:
             self.whitelist.add(entry.spun)
             return
@@ -70,8 +78,12 @@ class Lexicon:
     def update(self, other: "Lexicon") -> None:
         """Add *other*'s entries (the heavier of two same pairs wins) and whitelist."""
         by_spun = self._by_spun
+        self._origin = None
         for spun, entries in other._by_spun.items():
             mine = by_spun[spun]
+            if not mine:  # a new spun form (most of them): every entry goes in, in order
+                mine.update(entries)
+                continue
             for original, e in entries.items():
                 old = mine.get(original)
                 if old is None or old.weight < e.weight:
@@ -81,6 +93,7 @@ class Lexicon:
     def add_missing(self, entries: Iterable[LexiconEntry]) -> None:
         """Add the *entries* whose (spun, original) pair this lexicon does not hold yet."""
         by_spun = self._by_spun
+        self._origin = None
         for e in entries:
             if e.original not in by_spun.get(e.spun, ()):
                 self.add(e)

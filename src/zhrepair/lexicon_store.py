@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
+from . import lexicon_cache
 from .errors import LexiconError
 from .fileio import write_atomic
 
@@ -248,5 +249,6 @@ def _install(name: str, raw: Path, source: str, digest: str, format: str, direct
     write_atomic(tsv, result.to_tsv(source=name, origin=source))
     record = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(item).items()}
     write_atomic(meta, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    importers.load_lexicon(tsv)  # compile it now: the next load reads the cache
+    # compile it now, with its two-hop chains (what a Repairer adds): the next load reads the cache
+    lexicon_cache.chains(importers.load_lexicon(tsv))
     return item

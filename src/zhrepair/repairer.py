@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Sequence, Union
 
-from . import candidates, chrome, decision, decoder, detection, importers, lexicon_store, normalise
+from . import candidates, chrome, decision, decoder, detection, importers, lexicon_cache, lexicon_store, normalise
 from .bulk import paused_gc
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel, shared_model
@@ -105,7 +105,7 @@ class Repairer:
             # lexicon holds, swaps in one pass), after every lexicon: no chain hides an entry
             if self.config.chains:
                 for lex in loaded:
-                    self.lexicon.add_missing(lex.chains())
+                    self.lexicon.add_missing(lexicon_cache.chains(lex))
         if char_swap_rules is None:
             char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
         self.char_swap_rules = char_swap_rules
