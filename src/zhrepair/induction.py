@@ -25,7 +25,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Iterable, Sequence
+from typing import Container, Iterable, Sequence
 
 import numpy as np
 import regex
@@ -50,6 +50,8 @@ CLOZE_FORMS = 300  # forms with the most excess occurrences get candidates by cl
 CLOZE_POOL = 1500  # the missing words tried there (those missing most often)
 CLOZE_CONTEXTS = 4  # contexts each is tried in
 CLOZE_CANDIDATES = 5  # the best of them join the form's candidates
+ROUNDS = 2  # the second reads the crawl with the first round's entries undone
+AGAIN = 0.1  # forms judged again there: those the first round gave a candidate this probable
 GATE_PROBABILITY = 0.8  # a form "looks spun" when a candidate reaches this (the crawl gate counts its words)
 _HAN = regex.compile(r"\p{Han}+")
 
@@ -125,21 +127,25 @@ class Crawl:
     @classmethod
     def of(cls, texts: Iterable[str], lm: LanguageModel) -> "Crawl":
         cut = lm.segmenter.cut
-        runs: list[tuple[str, ...]] = []
+        return cls.from_runs([cut(m.group()) for text in texts for m in _HAN.finditer(simplify(text))])
+
+    @classmethod
+    def from_runs(cls, runs: list[tuple[str, ...]]) -> "Crawl":
         counts: Counter[str] = Counter()
         places: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for text in texts:
-            for m in _HAN.finditer(simplify(text)):
-                words = cut(m.group())
-                for i, w in enumerate(words):
-                    places[w].append((len(runs), i))
-                counts.update(words)
-                runs.append(words)
+        for r, words in enumerate(runs):
+            for i, w in enumerate(words):
+                places[w].append((r, i))
+            counts.update(words)
         return cls(runs, counts, dict(places))
 
     @property
     def tokens(self) -> int:
         return sum(self.counts.values())
+
+    def restored(self, originals: dict[str, str]) -> "Crawl":
+        """The same pages with every word of *originals* (spun → original) replaced."""
+        return Crawl.from_runs([tuple(originals.get(w, w) for w in run) for run in self.runs])
 
 
 def _contexts(crawl: Crawl, places: Sequence[tuple[int, int]]) -> list[tuple[str, str, bool, bool]]:
@@ -199,9 +205,11 @@ def _cloze(counts: _Counts, missing: dict[str, float], forms: Sequence[str], rng
     return out
 
 
-def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
-    """Every (form, candidate) pair of *crawl* worth judging, with its feature row
-    (:data:`FEATURES`); the pairs as (spun, original, count of spun, mean gain)."""
+def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0,
+                   only: Container[str] | None = None) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
+    """Every (form, candidate) pair of *crawl* worth judging (of the forms in *only*, when
+    given), with its feature row (:data:`FEATURES`); the pairs as (spun, original, count of
+    spun, mean gain)."""
     counts = _Counts(crawl, lm)
     unigram = lm.unigram
     missing = _missing_words(counts)
@@ -209,7 +217,8 @@ def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0) -> tuple[list
     for word in missing:
         for ch in word:
             by_char[ch].add(word)
-    forms = [w for w, c in sorted(crawl.counts.items()) if c >= MIN_COUNT and counts.surplus(w) >= SURPLUS]
+    forms = [w for w, c in sorted(crawl.counts.items())
+             if c >= MIN_COUNT and counts.surplus(w) >= SURPLUS and (only is None or w in only)]
     rng = random.Random(seed)
     cloze = _cloze(counts, missing, forms, rng)
     channel = SpinnerChannel.load()
@@ -331,32 +340,47 @@ class Induction:
         return Lexicon((LexiconEntry(e.spun, e.original, e.probability, name) for e in found), name=name)
 
 
-def induce(texts: Iterable[str], *, threshold: float | None = None, lm: LanguageModel | None = None,
-           model: InductionModel | None = None, seed: int = 0) -> Induction:
-    """Judge every (form, candidate) pair of the crawl *texts* (see the module docstring);
-    *threshold* defaults to the model's."""
-    lm = lm or shared_model()
-    model = model or load_model()
-    crawl = Crawl.of(texts, lm)
-    pairs, rows = candidate_rows(crawl, lm, seed)
+def _judge(crawl: Crawl, lm: LanguageModel, model: InductionModel, seed: int,
+           only: Container[str] | None = None) -> dict[str, InducedPair]:
+    """Each form's best candidate in *crawl* (of the forms in *only*, when given), with its probability."""
+    pairs, rows = candidate_rows(crawl, lm, seed, only)
     probabilities = model.probabilities(rows).tolist() if pairs else []
     best: dict[str, InducedPair] = {}
     for (spun, original, count, gain), p in zip(pairs, probabilities):
         if spun not in best or p > best[spun].probability:
             best[spun] = InducedPair(spun, original, p, count, gain)
+    return best
+
+
+def induce(texts: Iterable[str], *, threshold: float | None = None, lm: LanguageModel | None = None,
+           model: InductionModel | None = None, seed: int = 0, rounds: int = ROUNDS) -> Induction:
+    """Judge every (form, candidate) pair of the crawl *texts* (see the module docstring);
+    *threshold* defaults to the model's. With ``rounds=2`` the crawl is then read again
+    with the first round's entries undone (cleaner contexts for the forms left), and forms
+    that round finds are added; the gate is the first round's."""
+    lm = lm or shared_model()
+    model = model or load_model()
+    threshold = model.threshold if threshold is None else threshold
+    crawl = Crawl.of(texts, lm)
+    best = _judge(crawl, lm, model, seed)
     tokens = crawl.tokens
     looks_spun = sum(e.count for e in best.values() if e.probability >= GATE_PROBABILITY)
+    for _ in range(rounds - 1 if looks_spun >= model.gate * tokens else 0):
+        found = {e.spun: e.original for e in best.values() if e.probability >= threshold}
+        settled = set(found) | set(found.values())
+        again = {s for s, e in best.items() if e.probability >= AGAIN and s not in settled}
+        best.update(_judge(crawl.restored(found), lm, model, seed, again))
     ranked = tuple(sorted(best.values(), key=lambda e: (-e.probability, e.spun)))
-    return Induction(ranked, model.threshold if threshold is None else threshold,
-                     looks_spun / tokens if tokens else 0.0, model.gate)
+    return Induction(ranked, threshold, looks_spun / tokens if tokens else 0.0, model.gate)
 
 
 def induce_lexicon(texts: Iterable[str], *, threshold: float | None = None, name: str = SOURCE,
-                   lm: LanguageModel | None = None, model: InductionModel | None = None, seed: int = 0) -> Lexicon:
+                   lm: LanguageModel | None = None, model: InductionModel | None = None, seed: int = 0,
+                   rounds: int = ROUNDS) -> Lexicon:
     """A lexicon of the spinner that wrote *texts* (many pages of one site), learnt from the
     pages alone: each entry's weight is its probability. Pages that do not look spun give
     an empty lexicon (see :class:`Induction`)."""
-    return induce(texts, threshold=threshold, lm=lm, model=model, seed=seed).lexicon(name)
+    return induce(texts, threshold=threshold, lm=lm, model=model, seed=seed, rounds=rounds).lexicon(name)
 
 
 __all__ = ["FEATURES", "Crawl", "InducedPair", "Induction", "InductionModel", "candidate_rows", "induce",
