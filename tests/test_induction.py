@@ -102,3 +102,11 @@ def test_traditional_pages_are_read_in_simplified_and_nothing_is_nothing():
     assert set(crawl.counts) == {"国家", "发展", "经济建设"} and crawl.tokens == 3
     empty = induce([])
     assert (empty.pairs, empty.is_spun, len(empty.lexicon())) == ((), False, 0)
+
+
+def test_progress_is_reported_per_round(spun_crawl):
+    seen: list[tuple[int, int, int]] = []
+    induce([d.spun for d in spun_crawl[:40]], progress=lambda *a: seen.append(a))
+    assert seen and {r for r, _, _ in seen} <= {1, 2} and seen[0][:2] == (1, 0)
+    last = [s for s in seen if s[0] == 1][-1]
+    assert last[1] == last[2] > 0  # the first round ends with every form judged

@@ -25,7 +25,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Container, Iterable, Sequence
+from typing import Callable, Container, Iterable, Sequence
 
 import numpy as np
 import regex
@@ -54,6 +54,7 @@ ROUNDS = 2  # the second reads the crawl with the first round's entries undone
 AGAIN = 0.1  # forms judged again there: those the first round gave a candidate this probable
 GATE_PROBABILITY = 0.8  # a form "looks spun" when a candidate reaches this (the crawl gate counts its words)
 _HAN = regex.compile(r"\p{Han}+")
+Progress = Callable[[int, int], None]  # (forms judged, forms)
 
 #: The features of a (form, candidate) pair, in the order of the model's weights.
 FEATURES = (
@@ -205,11 +206,11 @@ def _cloze(counts: _Counts, missing: dict[str, float], forms: Sequence[str], rng
     return out
 
 
-def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0,
-                   only: Container[str] | None = None) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
+def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0, only: Container[str] | None = None,
+                   progress: Progress | None = None) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
     """Every (form, candidate) pair of *crawl* worth judging (of the forms in *only*, when
     given), with its feature row (:data:`FEATURES`); the pairs as (spun, original, count of
-    spun, mean gain)."""
+    spun, mean gain). *progress* is called with (forms done, forms) as the forms are judged."""
     counts = _Counts(crawl, lm)
     unigram = lm.unigram
     missing = _missing_words(counts)
@@ -225,7 +226,9 @@ def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0,
     pairs: list[tuple[str, str, int, float]] = []
     rows: list[list[float]] = []
     groups: list[tuple[int, int]] = []
-    for spun in forms:
+    for done, spun in enumerate(forms):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(forms))
         count = crawl.counts[spun]
         candidates: set[str] = set(cloze.get(spun, ()))
         for ch in set(spun):
@@ -255,6 +258,8 @@ def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0,
                 _count_match(counts, spun, original),
             ])
         groups.append((start, len(rows)))
+    if progress is not None:
+        progress(len(forms), len(forms))
     table = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES) - len(_GROUP_FEATURES))
     return pairs, np.hstack([table, _group_features(pairs, table, groups)])
 
@@ -341,9 +346,9 @@ class Induction:
 
 
 def _judge(crawl: Crawl, lm: LanguageModel, model: InductionModel, seed: int,
-           only: Container[str] | None = None) -> dict[str, InducedPair]:
+           only: Container[str] | None = None, progress: Progress | None = None) -> dict[str, InducedPair]:
     """Each form's best candidate in *crawl* (of the forms in *only*, when given), with its probability."""
-    pairs, rows = candidate_rows(crawl, lm, seed, only)
+    pairs, rows = candidate_rows(crawl, lm, seed, only, progress)
     probabilities = model.probabilities(rows).tolist() if pairs else []
     best: dict[str, InducedPair] = {}
     for (spun, original, count, gain), p in zip(pairs, probabilities):
@@ -352,24 +357,30 @@ def _judge(crawl: Crawl, lm: LanguageModel, model: InductionModel, seed: int,
     return best
 
 
+def _in_round(progress: Callable[[int, int, int], None] | None, round_: int) -> Progress | None:
+    return None if progress is None else functools.partial(progress, round_)
+
+
 def induce(texts: Iterable[str], *, threshold: float | None = None, lm: LanguageModel | None = None,
-           model: InductionModel | None = None, seed: int = 0, rounds: int = ROUNDS) -> Induction:
+           model: InductionModel | None = None, seed: int = 0, rounds: int = ROUNDS,
+           progress: Callable[[int, int, int], None] | None = None) -> Induction:
     """Judge every (form, candidate) pair of the crawl *texts* (see the module docstring);
-    *threshold* defaults to the model's. With ``rounds=2`` the crawl is then read again
+    *threshold* defaults to the model's; *progress* is called with (round, forms done,
+    forms) as the forms are judged. With ``rounds=2`` the crawl is then read again
     with the first round's entries undone (cleaner contexts for the forms left), and forms
     that round finds are added; the gate is the first round's."""
     lm = lm or shared_model()
     model = model or load_model()
     threshold = model.threshold if threshold is None else threshold
     crawl = Crawl.of(texts, lm)
-    best = _judge(crawl, lm, model, seed)
+    best = _judge(crawl, lm, model, seed, progress=_in_round(progress, 1))
     tokens = crawl.tokens
     looks_spun = sum(e.count for e in best.values() if e.probability >= GATE_PROBABILITY)
-    for _ in range(rounds - 1 if looks_spun >= model.gate * tokens else 0):
+    for round_ in range(2, rounds + 1 if looks_spun >= model.gate * tokens else 2):
         found = {e.spun: e.original for e in best.values() if e.probability >= threshold}
         settled = set(found) | set(found.values())
         again = {s for s, e in best.items() if e.probability >= AGAIN and s not in settled}
-        best.update(_judge(crawl.restored(found), lm, model, seed, again))
+        best.update(_judge(crawl.restored(found), lm, model, seed, again, _in_round(progress, round_)))
     ranked = tuple(sorted(best.values(), key=lambda e: (-e.probability, e.spun)))
     return Induction(ranked, threshold, looks_spun / tokens if tokens else 0.0, model.gate)
 

@@ -246,7 +246,24 @@ def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold:
             unreadable += 1
     if unreadable:
         say(f"{unreadable} record(s) could not be read and were skipped", prog)
-    found = induce(texts, threshold=threshold)
+    bars: dict[int, Any] = {}
+
+    def progress(round_: int, done: int, total: int) -> None:  # a bar per round on a terminal
+        from tqdm import tqdm
+
+        if round_ not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[round_] = tqdm(total=total, desc=f"induce, round {round_}", unit="form", file=sys.stderr,
+                                dynamic_ncols=True)
+        bars[round_].update(done - bars[round_].n)
+
+    tty = sys.stderr is not None and sys.stderr.isatty()
+    try:
+        found = induce(texts, threshold=threshold, progress=progress if tty else None)
+    finally:
+        for bar in bars.values():
+            bar.close()
     verdict = "look spun" if found.is_spun else "do not look spun: no entries"
     lexicon = found.lexicon()
     comments = [f"zhrepair lexicon induce: {len(texts)} documents; {100 * found.spun_share:.2f} % of their words look "
