@@ -110,3 +110,36 @@ def test_progress_is_reported_per_round(spun_crawl):
     assert seen and {r for r, _, _ in seen} <= {1, 2} and seen[0][:2] == (1, 0)
     last = [s for s in seen if s[0] == 1][-1]
     assert last[1] == last[2] > 0  # the first round ends with every form judged
+
+
+def test_clean_induce_resume_keeps_the_lexicon_induced_before(tmp_path, spun_crawl, capsys):
+    pages = tmp_path / "crawl.jsonl"
+    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:40]),
+                     encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(pages), "--induce", "-o", str(out)]) == 0
+    first = out.read_bytes()
+    induced = tmp_path / "out.induced.tsv"
+    lines = induced.read_text(encoding="utf-8").splitlines()
+    induced.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # the header only: no entries
+    done = first.splitlines(keepends=True)
+    (tmp_path / "out.jsonl.partial").write_bytes(b"".join(done[:10]))  # as a run killed after 10 records leaves it
+    out.unlink()
+    capsys.readouterr()
+    assert main(["clean", str(pages), "--induce", "-o", str(out), "--resume"]) == 0
+    assert "cleaning with the lexicon induced before" in capsys.readouterr().err
+    resumed = out.read_bytes().splitlines(keepends=True)
+    assert resumed[:10] == done[:10] and len(resumed) == len(done)
+    later = [json.loads(ln) for ln in resumed[10:]]
+    assert not any(e["source"] == "induced" for r in later for e in r["edits"])  # the kept (emptied) lexicon
+
+
+def test_induce_reads_stdin_and_an_empty_input_gives_an_empty_lexicon(monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["lexicon", "induce"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("# zhrepair lexicon induce: 0 documents") and "do not look spun" in captured.out
+    assert [ln for ln in captured.out.splitlines() if not ln.startswith("#")] == []

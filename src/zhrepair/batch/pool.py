@@ -56,16 +56,29 @@ class RepairerSpec:
         model loaded unless *load* is false. Raises what the Repairer raises for a bad
         option or lexicon (``TypeError``, ``ValueError``, ``OSError``, ``LexiconError``):
         call ``build(load=False)`` before starting workers to fail early, in this process."""
-        if self not in _repairers:
+        key = (self, self._stamps())
+        if key not in _repairers:
             from ..repairer import Repairer
 
             config = RepairConfig().merged(**dict(self.options))
-            _repairers[self] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config)
-        repairer = _repairers[self]
+            _repairers[key] = Repairer(lexicons=self.lexicons, default_lexicon=self.default_lexicon, config=config)
+        repairer = _repairers[key]
         return repairer.load() if load else repairer
 
+    def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
+        """Each lexicon file's (modification time, size): a file changed since a Repairer was
+        built for this spec gets a new one (``clean --induce`` rewrites its lexicon)."""
+        def stamp(path: str) -> tuple[int, int] | None:
+            try:
+                st = os.stat(path)
+            except OSError:  # "installed", or not a file: the Repairer says what is wrong
+                return None
+            return st.st_mtime_ns, st.st_size
 
-_repairers: dict[RepairerSpec, Any] = {}
+        return tuple(stamp(p) for p in self.lexicons)
+
+
+_repairers: dict[tuple[RepairerSpec, tuple[tuple[int, int] | None, ...]], Any] = {}
 _worker: tuple[Any, Options] | None = None
 
 
