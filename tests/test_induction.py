@@ -143,3 +143,14 @@ def test_induce_reads_stdin_and_an_empty_input_gives_an_empty_lexicon(monkeypatc
     captured = capsys.readouterr()
     assert captured.out.startswith("# zhrepair lexicon induce: 0 documents") and "do not look spun" in captured.out
     assert [ln for ln in captured.out.splitlines() if not ln.startswith("#")] == []
+
+
+def test_a_model_file_that_does_not_fit_is_refused():
+    from zhrepair.induction import InductionModel
+
+    good = json.loads(resources.files("zhrepair").joinpath("data", "induction.json").read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="one finite number per feature"):
+        InductionModel.from_dict({**good, "weights": good["weights"][:-1]})
+    with pytest.raises(ValueError, match="this version computes"):
+        InductionModel.from_dict({**good, "features": good["features"][::-1]})
+    assert InductionModel.from_dict(good).gate == good["gate"]

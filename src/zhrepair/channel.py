@@ -33,7 +33,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import thesaurus
+from . import logistic, thesaurus
 from .bulk import paused_gc
 from .languagemodel import LanguageModel, shared_model
 
@@ -283,8 +283,8 @@ class SpinnerChannel:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SpinnerChannel:
-        return cls(tuple(d["features"]), np.array(d["mean"], dtype=np.float64), np.array(d["scale"], dtype=np.float64),
-                   np.array(d["coef"], dtype=np.float64), float(d["intercept"]), float(d.get("prior_weight", 0.0)),
+        mean, scale, coef = logistic.vectors(d, ("mean", "scale", "coef"), d["features"], FEATURES, "spinner channel")
+        return cls(tuple(d["features"]), mean, scale, coef, float(d["intercept"]), float(d.get("prior_weight", 0.0)),
                    dict(d.get("provenance", {})))
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,7 +297,7 @@ class SpinnerChannel:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """Logits of feature rows *x* (n × len(FEATURES))."""
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return logistic.logits(x, self.mean, self.scale, self.coef, self.intercept)
 
     def logits(self, originals: Sequence[str], spun: Sequence[str] | str, lm: LanguageModel | None = None) -> np.ndarray:
         """Logit of P(spinner rewrites ``originals[i]`` as ``spun[i]``), for each i (or one *spun* for all)."""

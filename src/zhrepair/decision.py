@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import thesaurus
+from . import logistic, thesaurus
 from .decoder import DocumentModel, SiteDecision, resolve_overlaps
 from .languagemodel import LanguageModel
 from .results import EditKind
@@ -105,14 +105,10 @@ class DecisionModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> "DecisionModel":
-        names = tuple(data["features"])
-        if names != FEATURES:
-            raise ValueError(f"decision model features {names} do not match this version's {FEATURES}")
-        arrays = {k: np.asarray(data[k], dtype=float) for k in ("weights", "mean", "scale")}
-        if any(a.shape != (len(FEATURES),) or not np.isfinite(a).all() for a in arrays.values()):
-            raise ValueError("decision model: weights, mean and scale need one finite number per feature")
-        return cls(arrays["weights"], float(data["bias"]), arrays["mean"], np.where(arrays["scale"] > 0, arrays["scale"], 1.0),
-                   float(data["threshold"]), float(data["floor"]), str(data.get("origin", "")))
+        weights, mean, scale = logistic.vectors(data, ("weights", "mean", "scale"), data["features"], FEATURES,
+                                                "decision model")
+        return cls(weights, float(data["bias"]), mean, scale, float(data["threshold"]), float(data["floor"]),
+                   str(data.get("origin", "")))
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "weights": self.weights.tolist(), "bias": self.bias,
@@ -120,8 +116,7 @@ class DecisionModel:
                 "floor": self.floor, "origin": self.origin}
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
-        x = (np.asarray(rows, dtype=float) - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-np.clip(x @ self.weights + self.bias, -50.0, 50.0)))
+        return logistic.probabilities(rows, self.mean, self.scale, self.weights, self.bias)
 
 
 def default_model_path() -> Path:

@@ -30,7 +30,7 @@ from typing import Callable, Container, Iterable, Sequence
 import numpy as np
 import regex
 
-from . import thesaurus
+from . import logistic, thesaurus
 from .channel import SpinnerChannel
 from .channel import candidates as channel_candidates
 from .languagemodel import LanguageModel, shared_model
@@ -92,10 +92,9 @@ class InductionModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> "InductionModel":
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError(f"induction model features {data['features']} do not match {FEATURES}")
-        w, m, s = (np.asarray(data[k], dtype=float) for k in ("weights", "mean", "scale"))
-        return cls(w, float(data["bias"]), m, np.where(s > 0, s, 1.0), float(data["threshold"]), float(data.get("gate", 0.0)),
+        weights, mean, scale = logistic.vectors(data, ("weights", "mean", "scale"), data["features"], FEATURES,
+                                                "induction model")
+        return cls(weights, float(data["bias"]), mean, scale, float(data["threshold"]), float(data.get("gate", 0.0)),
                    str(data.get("origin", "")))
 
     def to_dict(self) -> dict:
@@ -104,8 +103,7 @@ class InductionModel:
                 "gate": self.gate, "origin": self.origin}
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        x = (rows - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-np.clip(x @ self.weights + self.bias, -50.0, 50.0)))
+        return logistic.probabilities(rows, self.mean, self.scale, self.weights, self.bias)
 
 
 @functools.lru_cache(maxsize=4)
