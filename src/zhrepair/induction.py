@@ -2,20 +2,25 @@
 
 A spinner rewrites *every* occurrence of its dictionary's words, so a crawl of one site
 carries two traces: spun forms far more frequent than in clean text (the *surplus*), and
-originals that have gone missing (the *deficit*). For each form with a surplus, the
-candidates are vocabulary words sharing a character with it and words of its 同义词词林
-groups; each candidate is put in the form's place in (up to :data:`MAX_CONTEXTS`) of its
-contexts, and the language model says how much better the text reads. A logistic
-regression over those figures (:data:`FEATURES`) gives each (form, candidate) the
-probability that the site's spinner wrote the form for it; a form keeps its best
-candidate when that probability reaches the model's threshold.
+originals that have gone missing (the *deficit*); the language model's unigram
+probabilities say what clean text of the crawl's size would hold. For each form with a
+surplus, the candidates are missing words sharing a character with it, its 同义词词林
+synonyms, the spinner channel's best guesses (:mod:`.channel`) and, for the forms in most
+excess, the missing words that read best in their place (a cloze). Each candidate is put
+in the form's place in up to :data:`MAX_CONTEXTS` of its contexts, and the language model
+says how much better the text reads. A logistic regression over those figures
+(:data:`FEATURES`) gives each (form, candidate) the probability that the site's spinner
+wrote the form for it; a form keeps its best candidate when that probability reaches the
+model's threshold. A second round reads the crawl again with the first round's entries
+undone. A crawl too few of whose words look spun (the model's *gate*) gives nothing.
 
 The result is a :class:`~zhrepair.lexicon.Lexicon` (source ``induced``, weight = the
 probability) for ``Repairer(lexicons=[...])``, which still decides every occurrence in
-its context. The weights (numbers only) are fitted on TUNE crawls spun by the public
-dictionaries by ``python -m benchmarks.train_induction`` and ship in ``data/induction.json``.
+its context. The weights, threshold and gate (numbers only) are fitted on TUNE crawls
+spun by the public dictionaries by ``python -m benchmarks.train_induction`` and ship in
+``data/induction.json``; the other constants below are set by hand (see
+``benchmarks/README.md``).
 """
-
 from __future__ import annotations
 
 import functools
