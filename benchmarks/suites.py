@@ -410,9 +410,10 @@ def suite_detection(ctx: Context) -> SuiteResult:
 
     clean = scores([a.text for a in ctx.clean_articles()], "detect clean")
     known = scores([d.spun for _, d in ctx.sample_spun()], "detect sample-spun")
-    unknown_texts = [d.spun for p in ctx.dict_paths() for _, d in ctx.dict_spun(p)]
-    unknown = scores(unknown_texts, "detect lodo-spun")
+    per_dict = {p.stem: scores([d.spun for _, d in ctx.dict_spun(p)], f"detect {p.stem}-spun") for p in ctx.dict_paths()}
+    unknown = [x for xs in per_dict.values() for x in xs]
     auc_known, auc_unknown = roc_auc(known, clean), roc_auc(unknown, clean)
+    auc_per_dict = {name: roc_auc(xs, clean) for name, xs in per_dict.items()}
 
     def mean(xs: list[float]) -> float:
         return sum(xs) / len(xs) if xs else float("nan")
@@ -423,9 +424,16 @@ def suite_detection(ctx: Context) -> SuiteResult:
     flagged = 100 * sum(x >= 0.5 for x in clean) / max(1, len(clean))
     out.rows.append(Row("detection", f"public-dict spun ({BLIND}) vs clean (unknown spinners)", f"{len(unknown)}+{len(clean)}",
                         other=f"ROC AUC {auc_unknown:.3f} · {flagged:.0f}% of clean articles flagged spun"))
+    if auc_per_dict:
+        worst = min(auc_per_dict, key=lambda k: auc_per_dict[k])
+        out.rows.append(Row("detection", "each public dictionary's spun articles vs clean (unknown spinners)",
+                            f"{len(unknown)}+{len(clean)}",
+                            other=f"ROC AUC {min(auc_per_dict.values()):.3f}–{max(auc_per_dict.values()):.3f} "
+                                  f"(lowest: {worst}; issue 12's goal ≥ 0.98 for each)"))
     out.details = {
         "auc_known": round(auc_known, 4),
         "auc_unknown": round(auc_unknown, 4),
+        "auc_unknown_per_dictionary": {k: round(v, 4) for k, v in auc_per_dict.items()},
         "mean_score": {"clean": mean(clean), "known": mean(known), "unknown": mean(unknown)},
         "clean_flagged_pct": round(100 * sum(s >= 0.5 for s in clean) / max(1, len(clean)), 1),
     }
