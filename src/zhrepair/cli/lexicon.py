@@ -269,7 +269,8 @@ def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold:
     comments = [f"zhrepair lexicon induce: {len(texts)} documents; {100 * found.spun_share:.2f} % of their words look "
                 f"spun (gate {100 * found.gate:.2f} %): they {verdict}",
                 "spun<TAB>original<TAB>probability<TAB>source"]
-    say(f"{len(texts)} documents {verdict}; {len(lexicon)} entries", prog)
+    say(f"{len(texts)} documents, {100 * found.spun_share:.2f} % of their words look spun (gate "
+        f"{100 * found.gate:.2f} %): {len(lexicon)} entries", prog)
     return found, dump_tsv(lexicon, comments)
 
 
