@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 import zhrepair
 from zhrepair import lexicon_cache
 
@@ -74,11 +76,18 @@ def _chain_files(cache):
     return sorted(p for p in cache.iterdir() if ".chains" in p.name)
 
 
-def test_chains_are_kept_in_the_cache_and_read_back_unchanged(tmp_path, monkeypatch):
+@pytest.fixture
+def chained(tmp_path, monkeypatch):
+    """(the cache folder, a lexicon file with two-hop chains), the cache pointed at the folder."""
     cache = tmp_path / "cache"
     monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
     path = tmp_path / "dict.tsv"
     path.write_text(CHAINED, encoding="utf-8")
+    return cache, path
+
+
+def test_chains_are_kept_in_the_cache_and_read_back_unchanged(chained, monkeypatch):
+    cache, path = chained
     expected = _chain_pairs(_load_chained(path).chains())
     assert expected  # the file has chains
     assert _chain_pairs(lexicon_cache.chains(_load_chained(path))) == expected  # computed, then stored
@@ -93,11 +102,8 @@ def test_chains_are_kept_in_the_cache_and_read_back_unchanged(tmp_path, monkeypa
     assert {(e.spun, e.original) for e in plain.lexicon} >= {(s, o) for s, o, _, _ in expected}
 
 
-def test_chains_of_a_changed_file_or_a_changed_lexicon_are_not_taken_from_the_cache(tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
-    path = tmp_path / "dict.tsv"
-    path.write_text(CHAINED, encoding="utf-8")
+def test_chains_of_a_changed_file_or_a_changed_lexicon_are_not_taken_from_the_cache(chained):
+    _, path = chained
     lexicon_cache.chains(_load_chained(path))
     path.write_text("甲\t乙\n乙\t戊\n", encoding="utf-8")
     os.utime(path, ns=(1, 2))
@@ -113,11 +119,8 @@ def test_chains_of_a_changed_file_or_a_changed_lexicon_are_not_taken_from_the_ca
     assert lexicon_cache.chains(whitelisted) == [] == list(whitelisted.chains())
 
 
-def test_a_corrupt_chains_or_lexicon_entry_is_ignored_and_rebuilt(tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
-    path = tmp_path / "dict.tsv"
-    path.write_text(CHAINED, encoding="utf-8")
+def test_a_corrupt_chains_or_lexicon_entry_is_ignored_and_rebuilt(chained):
+    cache, path = chained
     expected = _chain_pairs(_load_chained(path).chains())
     lexicon_cache.chains(_load_chained(path))
     [chains_file] = _chain_files(cache)
