@@ -184,10 +184,13 @@ def _missing_words(counts: _Counts) -> dict[str, float]:
     """Vocabulary words expected :data:`DEFICIT_EXPECTED` times or more and seen at most half
     as often, with their deficit (natural log of expected over seen)."""
     out = {}
+    seen = counts.crawl.counts
     for word in counts.lm.unigram:
         e = counts.expected(word)
-        if e >= DEFICIT_EXPECTED and -counts.surplus(word) >= math.log(2.0):
-            out[word] = -counts.surplus(word)
+        if e >= DEFICIT_EXPECTED:
+            deficit = math.log((e + 1.0) / (seen.get(word, 0) + 1.0))  # -counts.surplus(word), from e
+            if deficit >= math.log(2.0):
+                out[word] = deficit
     return out
 
 
