@@ -87,6 +87,8 @@ SIZES = {
     "styles-clean-manpages": (40, 2),  # clean manual-page articles
     "styles-clean-short": (200, 4),  # clean short documents
     "induce": (300, 20),  # documents per crawl (benchmarks.train_induction)
+    "open-vocabulary-clean": (100, 3),  # clean xwlb articles repaired with open_vocabulary=True
+    "open-vocabulary-clean-short": (100, 3),
 }
 # disjoint shares of the TEST articles: a document is never both spun and clean
 # (styles: the share its xwlb and manpages documents are spun from; its clean ones come from "clean")
@@ -301,7 +303,7 @@ def suite_sample_spinner(ctx: Context) -> SuiteResult:
     return out
 
 
-def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
+def _dict_suite(ctx: Context, name: str, with_dict: bool, open_vocabulary: bool = False) -> SuiteResult:
     import zhrepair
 
     out = SuiteResult(name)
@@ -311,6 +313,8 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
         docs = ctx.dict_spun(path)
         if with_dict:
             repairer = zhrepair.Repairer(lexicons=[public_lexicon(path)], default_lexicon=True)
+        elif open_vocabulary:
+            repairer = ctx.cached("repairer:open-vocabulary", lambda: zhrepair.Repairer(open_vocabulary=True))
         else:
             repairer = ctx.repairer()
         total, words, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
@@ -318,6 +322,8 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool) -> SuiteResult:
         grand_words += words
         per_dict[path.stem] = {**info, **_error_analysis(total, 8)}
         label = "its dictionary loaded" if with_dict else "default lexicon only (dictionary unseen)"
+        if open_vocabulary:
+            label = "default lexicon + open vocabulary, one document at a time (dictionary unseen)"
         out.rows.append(_prf_row(name, f"{path.stem} ({BLIND}): {label}", len(docs), total, words))
         progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
     n_docs = sum(d["docs"] for d in per_dict.values())
@@ -334,6 +340,27 @@ def suite_public_dicts(ctx: Context) -> SuiteResult:
 def suite_lodo(ctx: Context) -> SuiteResult:
     """Leave-one-dictionary-out: spun with a public dictionary, repaired with the default lexicon only."""
     return _dict_suite(ctx, "lodo", with_dict=False)
+
+
+def suite_open_vocabulary(ctx: Context) -> SuiteResult:
+    """Like lodo, with Repairer(open_vocabulary=True): originals one document alone suggests; clean documents too."""
+    import zhrepair
+
+    out = _dict_suite(ctx, "open-vocabulary", with_dict=False, open_vocabulary=True)
+    repairer = ctx.cached("repairer:open-vocabulary", lambda: zhrepair.Repairer(open_vocabulary=True))
+    try:
+        short = style_articles("short", "test", ctx.size("open-vocabulary-clean-short"), slot=SLOTS["clean"],
+                               slots=N_SLOTS)
+    except corpus.SharedDataMissing as exc:
+        raise Skip(str(exc)) from None
+    sets = {"unspun TEST articles (xwlb)": ctx.clean_articles()[: ctx.size("open-vocabulary-clean")],
+            "unspun TEST short documents (60–300 characters)": short}
+    out.details["clean"] = {}
+    for data, arts in sets.items():
+        other, details = _false_edits(repairer, arts, f"open-vocabulary clean {len(arts)}")
+        out.rows.append(Row("open-vocabulary", f"{data}: default lexicon + open vocabulary", len(arts), other=other))
+        out.details["clean"][data] = details
+    return out
 
 
 def _false_edits(repairer: Any, arts: Sequence[corpus.Article], desc: str,
@@ -991,6 +1018,7 @@ SUITES: dict[str, Callable[[Context], SuiteResult]] = {
     "sample-spinner": suite_sample_spinner,
     "public-dicts": suite_public_dicts,
     "lodo": suite_lodo,
+    "open-vocabulary": suite_open_vocabulary,
     "clean": suite_clean,
     "detection": suite_detection,
     "styles": suite_styles,

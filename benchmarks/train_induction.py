@@ -21,7 +21,9 @@ crawls are judged by the model fitted on all eight.
 **Choices.** The threshold is the lowest of ``THRESHOLDS`` at which the pooled left-out
 entries are right ``ENTRY_PRECISION`` of the time. The gate is the geometric mean of the
 highest share of words that look spun in a clean crawl and the lowest in a spun one
-(:class:`zhrepair.induction.Induction`: the share of its words that look spun). Then each crawl is induced (left-out model, that
+(:class:`zhrepair.induction.Induction`), each form counting at most the cap of ``GATE_CAPS``
+under which the two are furthest apart (a clean crawl of manual pages had 的 ← 底 at
+probability 1.0, 8 % of its words). Then each crawl is induced (left-out model, that
 threshold and gate) and its own pages repaired with the result, default lexicon loaded:
 precision and recall by region (as every suite counts) and by single swap (word level),
 and false edits per 10k characters on the clean crawls. The model shipped is fitted on
@@ -50,9 +52,10 @@ DOCS = 300
 SLOT, N_SLOTS = 0, 2  # spun crawls; clean crawls are slot 1
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 ENTRY_PRECISION = 0.85
+GATE_CAPS = (10, 30, 100, 300, 0)  # occurrences a form counts for at most in the gate's share (0: all)
 GATE_SPUN_EXTRA = ("milu_word_dat", "sitebuilde_wyc")  # also spun in the partial and manpages styles
 CLEAN = ("clean", "clean-short", "clean-manpages")
-CACHE_VERSION = 3  # bump when candidate_rows changes
+CACHE_VERSION = 5  # bump when candidate_rows changes
 OUT = Path(__file__).resolve().parents[1] / "src" / "zhrepair" / "data" / "induction.json"
 
 
@@ -140,14 +143,15 @@ def entry_figures(crawl: dict[str, Any], best: dict[str, tuple[str, float, int]]
     return n, len(right), (sum(gold[x] for x in right) / total if total else 0.0)
 
 
-def spun_share(crawl: dict[str, Any], best: dict[str, tuple[str, float, int]]) -> float:
-    """The share of the crawl's words that look spun (:class:`zhrepair.induction.Induction`)."""
+def spun_share(crawl: dict[str, Any], best: dict[str, tuple[str, float, int]], cap: int = 0) -> float:
+    """The share of the crawl's words that look spun, each form counting at most *cap*
+    occurrences (0: all; :meth:`zhrepair.induction.InductionModel.looks_spun`)."""
     from zhrepair.induction import GATE_PROBABILITY
 
-    return sum(n for _, p, n in best.values() if p >= GATE_PROBABILITY) / max(1, crawl["tokens"])
+    return sum(min(n, cap or n) for _, p, n in best.values() if p >= GATE_PROBABILITY) / max(1, crawl["tokens"])
 
 
-def as_dict(fitted: tuple, threshold: float, gate: float, origin: str) -> dict[str, Any]:
+def as_dict(fitted: tuple, threshold: float, gate: float, origin: str, gate_cap: int = 0) -> dict[str, Any]:
     from zhrepair.induction import FEATURES
 
     w, b, m, s = fitted
@@ -156,7 +160,18 @@ def as_dict(fitted: tuple, threshold: float, gate: float, origin: str) -> dict[s
         return [round(float(x), 6) for x in a]
 
     return {"features": list(FEATURES), "weights": numbers(w), "bias": round(b, 6), "mean": numbers(m),
-            "scale": numbers(s), "threshold": threshold, "gate": round(gate, 6), "origin": origin}
+            "scale": numbers(s), "threshold": threshold, "gate": round(gate, 6), "gate_cap": gate_cap, "origin": origin}
+
+
+def publish(model: dict[str, Any], out: str | None, say: Any) -> dict[str, Any]:
+    """Print *model*'s weights; write it to *out* unless None (a dry run); return it."""
+    print("\n## Weights (all eight)\n")
+    for name, x in zip(model["features"], model["weights"]):
+        print(f"- {name}: {x:+.3f}")
+    if out is not None:
+        Path(out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        say(f"wrote {out}")
+    return model
 
 
 def evaluate(crawl: str, split: str, docs: int, model: dict[str, Any]) -> dict[str, Any]:
@@ -209,15 +224,21 @@ def crawl_names() -> list[str]:
     return [*names, *(f"{style}:{n}" for n in GATE_SPUN_EXTRA for style in ("partial", "manpages")), "sample", *CLEAN]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def model_parser(doc: str | None, docs: int, jobs: int, out: Path) -> argparse.ArgumentParser:
+    """The options every model-fitting script here takes."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="write nothing")
+    parser.add_argument("--docs", type=int, default=docs)
+    parser.add_argument("--jobs", type=int, default=jobs)
+    parser.add_argument("--cache", metavar="DIR", help="keep the candidate rows here (outside the repository)")
+    parser.add_argument("--out", metavar="PATH", default=str(out), help="where the model goes (default: the package's)")
+    parser.add_argument("--no-repair", action="store_true", help="skip the repair table")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = model_parser(__doc__, DOCS, 4, OUT)
     parser.add_argument("--split", default="tune", choices=("tune", "test"))
-    parser.add_argument("--docs", type=int, default=DOCS)
-    parser.add_argument("--jobs", type=int, default=4)
-    parser.add_argument("--cache", metavar="DIR", help="keep each crawl's candidate rows here (outside the repository)")
-    parser.add_argument("--out", metavar="PATH", default=str(OUT), help="where the model goes (default: the package's)")
-    parser.add_argument("--no-repair", action="store_true", help="skip the induce-then-repair table")
     args = parser.parse_args(argv)
     names = [p.stem for p in spinners.public_dict_paths()]
     every = crawl_names()
@@ -235,6 +256,16 @@ def main(argv: list[str] | None = None) -> int:
         fits["all"] = fit(np.vstack([crawls[o]["rows"] for o in names]), np.concatenate([crawls[o]["labels"] for o in names]))
         best = {c: best_of(crawls[c], predict(crawls[c]["rows"], fits[dictionary_of(c) or "all"])) for c in every}
 
+        separation = {}  # cap -> (spun crawls' least share / clean crawls' most, clean most, spun least)
+        for cap in GATE_CAPS:
+            clean_max = max(max(spun_share(crawls[c], best[c], cap) for c in CLEAN), 1e-6)
+            spun_min = min(spun_share(crawls[c], best[c], cap) for c in every if c not in CLEAN)
+            separation[cap] = (spun_min / clean_max, clean_max, spun_min)
+            log(f"gate cap {cap or 'none'}: clean crawls at most {100 * clean_max:.2f} % of words look spun, "
+                f"spun ones at least {100 * spun_min:.2f} % (x{spun_min / clean_max:.1f})")
+        cap = max(GATE_CAPS, key=lambda c: separation[c][0])
+        _, clean_max, spun_min = separation[cap]
+        gate = math.sqrt(clean_max * spun_min)
         print(f"## Leave one dictionary out ({args.split.upper()}): entries / right / swap occurrences covered\n")
         print("| crawl | words that look spun | " + " | ".join(f"th {t}" for t in THRESHOLDS) + " |")
         print("|---|--:|" + "---|" * len(THRESHOLDS))
@@ -247,27 +278,20 @@ def main(argv: list[str] | None = None) -> int:
                 if c in names:
                     pooled[t][0] += k
                     pooled[t][1] += right
-            print(f"| {c} | {100 * spun_share(crawls[c], best[c]):.2f} % | " + " | ".join(cells) + " |")
+            print(f"| {c} | {100 * spun_share(crawls[c], best[c], cap):.2f} % | " + " | ".join(cells) + " |")
         threshold = next((t for t in THRESHOLDS if pooled[t][1] >= ENTRY_PRECISION * pooled[t][0]), THRESHOLDS[-1])
-        clean_max = max(spun_share(crawls[c], best[c]) for c in CLEAN)
-        spun_min = min(spun_share(crawls[c], best[c]) for c in every if c not in CLEAN)
-        gate = math.sqrt(max(clean_max, 1e-6) * spun_min)
         log(f"threshold {threshold} (pooled left-out entries right: "
-            f"{pooled[threshold][1]}/{pooled[threshold][0]}); gate {100 * gate:.2f} % of words "
-            f"(clean at most {100 * clean_max:.2f} %, spun at least {100 * spun_min:.2f} %)")
+            f"{pooled[threshold][1]}/{pooled[threshold][0]}); gate {100 * gate:.2f} % of words, each form counting "
+            f"at most {cap or 'all its'} occurrences (clean at most {100 * clean_max:.2f} %, spun at least "
+            f"{100 * spun_min:.2f} %)")
         origin = (f"python -m benchmarks.train_induction: logistic regression on {len(names)} TUNE crawls of {args.docs} "
                   f"xwlb articles, each spun (blind) by one public dictionary; threshold: pooled leave-one-out entries "
-                  f"right >= {ENTRY_PRECISION}; gate: geometric mean of the most clean and least spun TUNE crawl")
-        model = as_dict(fits["all"], threshold, gate, origin)
-        print("\n## Weights (all eight)\n")
-        for name, x in zip(model["features"], model["weights"]):
-            print(f"- {name}: {x:+.3f}")
-        if not args.dry_run:
-            Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-            log(f"wrote {args.out}")
+                  f"right >= {ENTRY_PRECISION}; gate: geometric mean of the most clean and least spun TUNE crawl, "
+                  f"at the cap of GATE_CAPS that separates them most")
+        model = publish(as_dict(fits["all"], threshold, gate, origin, cap), None if args.dry_run else args.out, log)
         if args.no_repair:
             return 0
-        models = [as_dict(fits[dictionary_of(c) or "all"], threshold, gate, "") for c in every]
+        models = [as_dict(fits[dictionary_of(c) or "all"], threshold, gate, "", cap) for c in every]
         results = list(pool.map(evaluate, every, [args.split] * n, [args.docs] * n, models))
     print_repairs(results, model, f"{args.split.upper()}, each crawl induced by the model fitted without its dictionary")
     return 0

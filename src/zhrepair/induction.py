@@ -7,12 +7,15 @@ probabilities say what clean text of the crawl's size would hold. For each form 
 surplus, the candidates are missing words sharing a character with it, its 同义词词林
 synonyms, the spinner channel's best guesses (:mod:`.channel`) and, for the forms in most
 excess, the missing words that read best in their place (a cloze). Each candidate is put
-in the form's place in up to :data:`MAX_CONTEXTS` of its contexts, and the language model
-says how much better the text reads. A logistic regression over those figures
+in the form's place in up to :data:`MAX_CONTEXTS` of its contexts, and two judges say how
+much better the text reads: the language model (the words before and after, read left to
+right) and the CBOW vectors (:mod:`.cbow`, the words on both sides at once). A logistic regression over those figures
 (:data:`FEATURES`) gives each (form, candidate) the probability that the site's spinner
 wrote the form for it; a form keeps its best candidate when that probability reaches the
 model's threshold. A second round reads the crawl again with the first round's entries
 undone. A crawl too few of whose words look spun (the model's *gate*) gives nothing.
+:func:`induce_document` does the same for one document alone (the :data:`DOCUMENT` scale:
+a form seen once is judged, with a model of its own) for ``Repairer(open_vocabulary=True)``.
 
 The result is a :class:`~zhrepair.lexicon.Lexicon` (source ``induced``, weight = the
 probability) for ``Repairer(lexicons=[...])``, which still decides every occurrence in
@@ -36,6 +39,7 @@ import numpy as np
 import regex
 
 from . import logistic, thesaurus
+from .cbow import Cbow, shared_cbow
 from .channel import SpinnerChannel
 from .channel import candidates as channel_candidates
 from .languagemodel import LanguageModel, shared_model
@@ -43,10 +47,13 @@ from .lexicon import Lexicon, LexiconEntry
 from .normalise import simplify
 
 DATA_FILE = "induction.json"
+DOCUMENT_DATA_FILE = "induction_document.json"  # the model that judges one document alone
 SOURCE = "induced"
 MIN_COUNT = 3  # a form seen fewer times gets no entry
 MAX_CONTEXTS = 24  # contexts of a form in which its candidates are tried (a seeded sample)
 CONTEXT_WORDS = 2  # words each side of the slot
+MAX_FORM_LOGPROB = -2.0  # more frequent words (的, 是, 在) are never judged: the most frequent spun form in
+# the TUNE crawls of the eight public dictionaries is 不 (-2.13)
 MIN_EXPECTED = 1.0  # a candidate must be expected this often in a clean text of the crawl's size
 SURPLUS = math.log(1.5)  # a form must be this much (natural log) more frequent than expected
 DEFICIT_EXPECTED = 2.0  # a word expected this often and seen at most half as often is "missing"
@@ -56,6 +63,7 @@ CLOZE_POOL = 1500  # the missing words tried there (those missing most often)
 CLOZE_CONTEXTS = 4  # contexts each is tried in
 CLOZE_CANDIDATES = 5  # the best of them join the form's candidates
 ROUNDS = 2  # the second reads the crawl with the first round's entries undone
+DOCUMENT_ROUNDS = 2  # as a crawl: TUNE recall +0.01 at the same precision (benchmarks/README.md)
 AGAIN = 0.1  # forms judged again there: those the first round gave a candidate this probable
 GATE_PROBABILITY = 0.8  # a form "looks spun" when a candidate reaches this (the crawl gate counts its words)
 _HAN = regex.compile(r"\p{Han}+")
@@ -64,10 +72,36 @@ Progress = Callable[[int, int], None]  # (forms judged, forms)
 #: The features of a (form, candidate) pair, in the order of the model's weights.
 FEATURES = (
     "context_gain", "context_wins", "frequency_ratio", "surplus", "deficit", "cilin_synonym",
-    "shared_chars", "len_spun", "len_original", "spun_in_vocabulary", "log_count", "log_candidates",
-    "lifted_gain", "channel_logit", "cloze_pick", "count_match", "gain_margin", "gain_rank", "claims",
+    "shared_chars", "aligned_chars", "len_spun", "len_original", "spun_in_vocabulary", "log_count", "log_candidates",
+    "lifted_gain", "channel_logit", "cloze_pick", "count_match", "cbow_gain", "cbow_known",
+    "gain_margin", "gain_rank", "claims",
 )
 _NUMERALS = frozenset("零一二三四五六七八九十百千万亿两")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much text a judgement sees: a crawl of many pages (:data:`CRAWL`) or one
+    document (:data:`DOCUMENT`), where a form seen once is judged too, no word can be
+    "missing" and candidates come from the channel and 词林 alone."""
+
+    min_count: int = MIN_COUNT  # a form seen fewer times is not judged
+    reference_tokens: int = 0  # candidates must be expected MIN_EXPECTED times in max(tokens, this)
+    channel_candidates: int = CHANNEL_CANDIDATES
+    missing: bool = True  # candidates among the crawl's missing words (sharing a character; the cloze)
+
+
+CRAWL = Scale()
+DOCUMENT = Scale(min_count=1, reference_tokens=300_000, channel_candidates=20, missing=False)
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: str | None = None, scale: Scale = CRAWL) -> InductionModel:
+    """The shipped induction model of *scale* (or the one at *path*)."""
+    name = DATA_FILE if scale == CRAWL else DOCUMENT_DATA_FILE
+    where = path or str(resources.files("zhrepair").joinpath("data").joinpath(name))
+    with open(where, encoding="utf-8") as f:
+        return InductionModel.from_dict(json.load(f))
 
 
 @dataclass(frozen=True)
@@ -93,30 +127,32 @@ class InductionModel:
     scale: np.ndarray
     threshold: float  # a form keeps its best candidate from this probability on
     gate: float = 0.0  # the crawl is taken as spun when this share of its words looks spun
+    gate_cap: int = 0  # counting them, each form counts at most this many occurrences (0: all)
     origin: str = ""
+
+    def looks_spun(self, best: Iterable[InducedPair]) -> int:
+        """How many words of the judged text look spun: the occurrences of forms whose best
+        candidate reaches :data:`GATE_PROBABILITY` (each form at most :attr:`gate_cap`: one
+        frequent form, right or wrong, does not make a crawl spun)."""
+        cap = self.gate_cap or None
+        return sum(min(e.count, cap or e.count) for e in best if e.probability >= GATE_PROBABILITY)
 
     @classmethod
     def from_dict(cls, data: dict) -> "InductionModel":
         weights, mean, scale = logistic.vectors(data, ("weights", "mean", "scale"), data["features"], FEATURES,
                                                 "induction model")
         return cls(weights, float(data["bias"]), mean, scale, float(data["threshold"]), float(data.get("gate", 0.0)),
-                   str(data.get("origin", "")))
+                   int(data.get("gate_cap", 0)), str(data.get("origin", "")))
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES), "weights": self.weights.tolist(), "bias": self.bias,
                 "mean": self.mean.tolist(), "scale": self.scale.tolist(), "threshold": self.threshold,
-                "gate": self.gate, "origin": self.origin}
+                "gate": self.gate, "gate_cap": self.gate_cap, "origin": self.origin}
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return logistic.probabilities(rows, self.mean, self.scale, self.weights, self.bias)
 
 
-@functools.lru_cache(maxsize=4)
-def load_model(path: str | None = None) -> InductionModel:
-    """The shipped induction model (or the one at *path*)."""
-    where = path or str(resources.files("zhrepair").joinpath("data").joinpath(DATA_FILE))
-    with open(where, encoding="utf-8") as f:
-        return InductionModel.from_dict(json.load(f))
 
 
 @dataclass
@@ -213,22 +249,25 @@ def _cloze(counts: _Counts, missing: dict[str, float], forms: Sequence[str], rng
 
 
 def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0, only: Container[str] | None = None,
-                   progress: Progress | None = None) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
+                   progress: Progress | None = None,
+                   scale: Scale = CRAWL) -> tuple[list[tuple[str, str, int, float]], np.ndarray]:
     """Every (form, candidate) pair of *crawl* worth judging (of the forms in *only*, when
     given), with its feature row (:data:`FEATURES`); the pairs as (spun, original, count of
     spun, mean gain). *progress* is called with (forms done, forms) as the forms are judged."""
     counts = _Counts(crawl, lm)
     unigram = lm.unigram
-    missing = _missing_words(counts)
+    missing = _missing_words(counts) if scale.missing else {}
+    log_floor = math.log10(MIN_EXPECTED / max(counts.n, scale.reference_tokens, 1))  # a candidate's least unigram
     by_char: dict[str, set[str]] = defaultdict(set)
     for word in missing:
         for ch in word:
             by_char[ch].add(word)
     forms = [w for w, c in sorted(crawl.counts.items())
-             if c >= MIN_COUNT and counts.surplus(w) >= SURPLUS and (only is None or w in only)]
+             if c >= scale.min_count and counts.surplus(w) >= SURPLUS and unigram.get(w, -99.0) <= MAX_FORM_LOGPROB
+             and (only is None or w in only)]
     rng = random.Random(seed)
-    cloze = _cloze(counts, missing, forms, rng)
-    channel = SpinnerChannel.load()
+    cloze = _cloze(counts, missing, forms, rng) if scale.missing else {}
+    vectors = shared_cbow(lm)
     pairs: list[tuple[str, str, int, float]] = []
     rows: list[list[float]] = []
     groups: list[tuple[int, int]] = []
@@ -239,19 +278,22 @@ def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0, only: Contain
         candidates: set[str] = set(cloze.get(spun, ()))
         for ch in set(spun):
             candidates |= by_char.get(ch, set())
-        candidates |= {w for w in thesaurus.synonyms(spun) if w in unigram and counts.expected(w) >= MIN_EXPECTED}
-        candidates |= {w for w, _ in channel_candidates(spun, CHANNEL_CANDIDATES, channel, lm)
-                       if counts.expected(w) >= MIN_EXPECTED}
+        candidates |= {w for w in thesaurus.synonyms(spun) if unigram.get(w, -99.0) >= log_floor}
+        candidates |= {w for w in _channel_guesses(spun, scale.channel_candidates, lm)
+                       if lm.logprob(w) >= log_floor}
         ordered = sorted(w for w in candidates if _may_be_swap(spun, w))
         if not ordered:
             continue
         places = crawl.places[spun]
-        contexts = _contexts(crawl, places if len(places) <= MAX_CONTEXTS else rng.sample(places, MAX_CONTEXTS))
+        chosen = places if len(places) <= MAX_CONTEXTS else rng.sample(places, MAX_CONTEXTS)
+        contexts = _contexts(crawl, chosen)
+        cbow_gains = _cbow_gains(vectors, crawl, chosen, spun, ordered)
         base = _fits(lm, contexts, spun)
         spun_lp = lm.logprob(spun)
         surplus = counts.surplus(spun)
         start = len(rows)
-        for original, channel_logit in zip(ordered, channel.logits(ordered, spun, lm).tolist()):
+        for original, channel_logit, cbow_gain in zip(ordered, _channel_logits(tuple(ordered), spun, lm),
+                                                      cbow_gains):
             gains = [a - b for a, b in zip(_fits(lm, contexts, original), base)]
             gain = sum(gains) / len(gains)
             lift = lm.logprob(original) - spun_lp
@@ -259,15 +301,43 @@ def candidate_rows(crawl: Crawl, lm: LanguageModel, seed: int = 0, only: Contain
             rows.append([
                 gain, sum(g > 0 for g in gains) / len(gains), lift, surplus, -counts.surplus(original),
                 float(thesaurus.are_synonyms(spun, original)), float(len(set(spun) & set(original))),
+                float(sum(a == b for a, b in zip(spun, original)) if len(spun) == len(original) else 0),
                 float(len(spun)), float(len(original)), float(spun in unigram), math.log(count),
                 math.log(len(ordered)), gain - lift, channel_logit, float(original in cloze.get(spun, ())),
-                _count_match(counts, spun, original),
+                _count_match(counts, spun, original), 0.0 if math.isnan(cbow_gain) else cbow_gain,
+                float(not math.isnan(cbow_gain)),
             ])
         groups.append((start, len(rows)))
     if progress is not None:
         progress(len(forms), len(forms))
     table = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES) - len(_GROUP_FEATURES))
     return pairs, np.hstack([table, _group_features(pairs, table, groups)])
+
+
+# Per spun form, the shipped channel's guesses and logits: forms recur from document to
+# document (and from round to round), and the channel is most of a document's time.
+@functools.lru_cache(maxsize=1 << 14)
+def _channel_guesses(spun: str, limit: int, lm: LanguageModel) -> tuple[str, ...]:
+    return tuple(w for w, _ in channel_candidates(spun, limit, SpinnerChannel.load(), lm))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _channel_logits(originals: tuple[str, ...], spun: str, lm: LanguageModel) -> list[float]:
+    return SpinnerChannel.load().logits(originals, spun, lm).tolist()
+
+
+def _cbow_gains(vectors: Cbow, crawl: Crawl, places: Sequence[tuple[int, int]], spun: str,
+                candidates: Sequence[str]) -> list[float]:
+    """Per candidate, the CBOW judge's mean gain over the form in its contexts (words on
+    both sides, :mod:`.cbow`); NaN where the vectors know the candidate, the form or no context word."""
+    w = vectors.window
+    contexts = [(crawl.runs[r][max(0, i - w) : i], crawl.runs[r][i + 1 : i + 1 + w]) for r, i in places]
+    logits = vectors.logits(contexts, [spun, *candidates])
+    gains = logits[:, 1:] - logits[:, :1]
+    known = ~np.isnan(gains)
+    n = known.sum(axis=0)
+    total = np.where(known, gains, 0.0).sum(axis=0)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan).tolist()
 
 
 def _count_match(counts: _Counts, spun: str, original: str) -> float:
@@ -352,9 +422,10 @@ class Induction:
 
 
 def _judge(crawl: Crawl, lm: LanguageModel, model: InductionModel, seed: int,
-           only: Container[str] | None = None, progress: Progress | None = None) -> dict[str, InducedPair]:
+           only: Container[str] | None = None, progress: Progress | None = None,
+           scale: Scale = CRAWL) -> dict[str, InducedPair]:
     """Each form's best candidate in *crawl* (of the forms in *only*, when given), with its probability."""
-    pairs, rows = candidate_rows(crawl, lm, seed, only, progress)
+    pairs, rows = candidate_rows(crawl, lm, seed, only, progress, scale)
     probabilities = model.probabilities(rows).tolist() if pairs else []
     best: dict[str, InducedPair] = {}
     for (spun, original, count, gain), p in zip(pairs, probabilities):
@@ -369,24 +440,25 @@ def _in_round(progress: Callable[[int, int, int], None] | None, round_: int) -> 
 
 def induce(texts: Iterable[str], *, threshold: float | None = None, lm: LanguageModel | None = None,
            model: InductionModel | None = None, seed: int = 0, rounds: int = ROUNDS,
-           progress: Callable[[int, int, int], None] | None = None) -> Induction:
+           progress: Callable[[int, int, int], None] | None = None, scale: Scale = CRAWL) -> Induction:
     """Judge every (form, candidate) pair of the crawl *texts* (see the module docstring);
     *threshold* defaults to the model's; *progress* is called with (round, forms done,
     forms) as the forms are judged. With ``rounds=2`` the crawl is then read again
     with the first round's entries undone (cleaner contexts for the forms left), and forms
-    that round finds are added; the gate is the first round's."""
+    that round finds are added; the gate is the first round's. *scale*: :data:`DOCUMENT`
+    judges one document alone (:func:`induce_document`)."""
     lm = lm or shared_model()
-    model = model or load_model()
+    model = model or load_model(scale=scale)
     threshold = model.threshold if threshold is None else threshold
     crawl = Crawl.of(texts, lm)
-    best = _judge(crawl, lm, model, seed, progress=_in_round(progress, 1))
+    best = _judge(crawl, lm, model, seed, progress=_in_round(progress, 1), scale=scale)
     tokens = crawl.tokens
-    looks_spun = sum(e.count for e in best.values() if e.probability >= GATE_PROBABILITY)
+    looks_spun = model.looks_spun(best.values())
     for round_ in range(2, rounds + 1 if looks_spun >= model.gate * tokens else 2):
         found = {e.spun: e.original for e in best.values() if e.probability >= threshold}
         settled = set(found) | set(found.values())
         again = {s for s, e in best.items() if e.probability >= AGAIN and s not in settled}
-        best.update(_judge(crawl.restored(found), lm, model, seed, again, _in_round(progress, round_)))
+        best.update(_judge(crawl.restored(found), lm, model, seed, again, _in_round(progress, round_), scale))
     ranked = tuple(sorted(best.values(), key=lambda e: (-e.probability, e.spun)))
     return Induction(ranked, threshold, looks_spun / tokens if tokens else 0.0, model.gate)
 
@@ -400,5 +472,14 @@ def induce_lexicon(texts: Iterable[str], *, threshold: float | None = None, name
     return induce(texts, threshold=threshold, lm=lm, model=model, seed=seed, rounds=rounds).lexicon(name)
 
 
-__all__ = ["FEATURES", "Crawl", "InducedPair", "Induction", "InductionModel", "candidate_rows", "induce",
-           "induce_lexicon", "load_model"]
+def induce_document(text: str, *, threshold: float | None = None, lm: LanguageModel | None = None,
+                    model: InductionModel | None = None) -> Induction:
+    """What one document alone says of its spinner: every word that may be a spun form
+    (seen once is enough) judged against its channel and 词林 candidates by the document
+    model (``data/induction_document.json``), in :data:`DOCUMENT_ROUNDS` rounds.
+    ``Repairer(open_vocabulary=True)`` repairs with its pairs."""
+    return induce([text], threshold=threshold, lm=lm, model=model, rounds=DOCUMENT_ROUNDS, scale=DOCUMENT)
+
+
+__all__ = ["CRAWL", "DOCUMENT", "FEATURES", "Crawl", "InducedPair", "Induction", "InductionModel", "Scale",
+           "candidate_rows", "induce", "induce_document", "induce_lexicon", "load_model"]

@@ -26,7 +26,7 @@ from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
-from .sites import THESAURUS_SOURCE, Option, Site
+from .sites import OPEN_VOCABULARY_SOURCE, THESAURUS_SOURCE, Option, Site
 from .tuning import TUNED, Tuning
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,9 @@ class Repairer:
 
     def _repair(self, text: str, config: RepairConfig) -> RepairResult:
         view = normalise.normalise(text)
-        blocks = [self._analyse(view, start, end, config, rescore=True) for start, end in _blocks(view.text, config.block_chars)]
+        guessed = self._open_vocabulary(view.text) if config.open_vocabulary else None
+        blocks = [self._analyse(view, start, end, config, rescore=True, guessed=guessed)
+                  for start, end in _blocks(view.text, config.block_chars)]
         edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(view, b, config)]
         if config.remove_chrome:
             edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
@@ -221,7 +223,8 @@ class Repairer:
             return found
         with paused_gc():
             view = normalise.normalise(text)
-            blocks = [self._analyse(view, start, end, config, rescore=False)
+            guessed = self._open_vocabulary(view.text) if config.open_vocabulary else None
+            blocks = [self._analyse(view, start, end, config, rescore=False, guessed=guessed)
                       for start, end in _blocks(view.text, config.block_chars)]
             found = self._detection(view, blocks)
         self._remember(text, config, found)
@@ -257,14 +260,32 @@ class Repairer:
         return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
 
     # -- stages ------------------------------------------------------------------------
-    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig, rescore: bool) -> _Block:
+    def _open_vocabulary(self, text: str) -> candidates.CandidateFinder | None:
+        """A finder of the pairs the document alone suggests (:func:`.induction.induce_document`)
+        for forms no loaded lexicon knows; None when it suggests none or does not look spun."""
+        from . import induction
+
+        res = self.resources
+        found = induction.induce_document(text, lm=res.lm)
+        known = res.finder.spun_forms | res.finder.whitelist
+        pairs = [e for e in found.lexicon(OPEN_VOCABULARY_SOURCE) if e.spun not in known]
+        if not pairs:
+            return None
+        lexicon = Lexicon(pairs, name=OPEN_VOCABULARY_SOURCE)
+        return candidates.CandidateFinder(lexicon, Lexicon(), res.lm, self.tuning, self.config.single_char_forms)
+
+    def _analyse(self, view: normalise.View, start: int, end: int, config: RepairConfig, rescore: bool,
+                 guessed: candidates.CandidateFinder | None = None) -> _Block:
         """Sites with their scores, and the document model, for ``view.text[start:end]``;
-        *rescore*: the second pass over restored context (only decisions need it)."""
+        *rescore*: the second pass over restored context (only decisions need it);
+        *guessed*: a finder of the document's open-vocabulary pairs."""
         res, tuning = self.resources, self.tuning
         window = config.window or tuning.window
         text = view.text
         clauses = view.clauses(start, end)
         scan = res.finder.scan(text, clauses, start, end, char_swaps=config.char_swaps)
+        if guessed is not None:
+            scan = scan.joined(guessed.scan(text, clauses, start, end, char_swaps=False))
         if config.deletions:
             scan.sites += candidates.stuffing_sites(text, clauses, self.stuffing_keywords, res.finder.original_sources,
                                                     res.finder.spun_forms, tuning.stuffing_min_repeats)
@@ -346,7 +367,7 @@ def _in_input_script(view: normalise.View, e: Evidence, floor: int, ceiling: int
 def _detection_key(text: str, config: RepairConfig) -> tuple[Any, ...]:
     """What a detection depends on: the text (by digest) and the options that shape the analysis."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    return (digest, config.char_swaps, config.deletions, config.window, config.block_chars)
+    return (digest, config.char_swaps, config.deletions, config.window, config.block_chars, config.open_vocabulary)
 
 
 def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:

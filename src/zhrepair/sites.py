@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .results import EditKind
 
 THESAURUS_SOURCE = "cilin"  # the lexicon source of 同义词词林 guesses (zhrepair.thesaurus)
+OPEN_VOCABULARY_SOURCE = "open-vocabulary"  # pairs one document alone suggests (RepairConfig.open_vocabulary)
 GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
 CHAIN_SUFFIX = ":chains"  # the source of a lexicon's two-hop entries (Lexicon.chains)
 
@@ -58,3 +59,11 @@ class Scan:
     opportunities: Counter = field(default_factory=Counter)
     standing: Counter = field(default_factory=Counter)  # (source, original form) -> count, the same by form
     protected: list[tuple[int, int]] = field(default_factory=list)  # spans of whitelisted words, sorted
+
+    def joined(self, other: "Scan") -> "Scan":
+        """These sites plus those of *other* that overlap none of them, with both scans' counts."""
+        covered = {i for s in self.sites for i in range(s.start, s.end)}
+        added = [site for site in other.sites if covered.isdisjoint(range(site.start, site.end))]
+        sites = sorted([*self.sites, *added], key=lambda s: (s.start, s.end))
+        return Scan(sites, self.opportunities + other.opportunities, self.standing + other.standing,
+                    sorted([*self.protected, *other.protected]))
