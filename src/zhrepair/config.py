@@ -57,8 +57,8 @@ class RepairConfig:
         "channel's posteriors (experimental: no better on TUNE yet); off: the channel's posteriors alone")
     open_vocabulary: bool = _opt(
         False, "also restore words no lexicon knows, with originals the document alone suggests (the spinner channel "
-        "and 词林, judged by the learned document model; for spinners whose dictionary you lack; about 0.5 s per "
-        "1,500-character article)")
+        "and 词林, judged by the learned document model; for spinners whose dictionary you lack; slow: under a second "
+        "per 1,500-character article, where a plain repair takes milliseconds)")
     context_pass: bool = _opt(True, "in a spun document, score every site again with its neighbours restored")
     remove_chrome: bool = _opt(False, "also remove scraped page furniture (浏览次数:, 返回列表, ...)")
     block_chars: int = _opt(100_000, "longer documents are decoded in blocks of about this many characters")

@@ -182,9 +182,7 @@ class Repairer:
 
     def _repair(self, text: str, config: RepairConfig) -> RepairResult:
         view = normalise.normalise(text)
-        guessed = self._open_vocabulary(view.text) if config.open_vocabulary else None
-        blocks = [self._analyse(view, start, end, config, rescore=True, guessed=guessed)
-                  for start, end in _blocks(view.text, config.block_chars)]
+        blocks = self._analyse_blocks(view, config, rescore=True)
         edits = [self._edit(view, b, d, config) for b in blocks for d in self._decide(view, b, config)]
         if config.remove_chrome:
             edits = chrome.merge_chrome(edits, chrome.find_chrome(view.original, match_text=view.text))
@@ -223,10 +221,7 @@ class Repairer:
             return found
         with paused_gc():
             view = normalise.normalise(text)
-            guessed = self._open_vocabulary(view.text) if config.open_vocabulary else None
-            blocks = [self._analyse(view, start, end, config, rescore=False, guessed=guessed)
-                      for start, end in _blocks(view.text, config.block_chars)]
-            found = self._detection(view, blocks)
+            found = self._detection(view, self._analyse_blocks(view, config, rescore=False))
         self._remember(text, config, found)
         return found
 
@@ -260,6 +255,12 @@ class Repairer:
         return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
 
     # -- stages ------------------------------------------------------------------------
+    def _analyse_blocks(self, view: normalise.View, config: RepairConfig, rescore: bool) -> list[_Block]:
+        """:meth:`_analyse` of each block of the document (with its open-vocabulary pairs when asked)."""
+        guessed = self._open_vocabulary(view.text) if config.open_vocabulary else None
+        spans = _blocks(view.text, config.block_chars)
+        return [self._analyse(view, start, end, config, rescore, guessed) for start, end in spans]
+
     def _open_vocabulary(self, text: str) -> candidates.CandidateFinder | None:
         """A finder of the pairs the document alone suggests (:func:`.induction.induce_document`)
         for forms no loaded lexicon knows; None when it suggests none or does not look spun."""
