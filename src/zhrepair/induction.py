@@ -9,8 +9,8 @@ synonyms, the spinner channel's best guesses (:mod:`.channel`) and, for the form
 excess, the missing words that read best in their place (a cloze). Each candidate is put
 in the form's place in up to :data:`MAX_CONTEXTS` of its contexts, and two judges say how
 much better the text reads: the language model (the words before and after, read left to
-right) and the CBOW vectors (:mod:`.cbow`, the words on both sides at once). A logistic regression over those figures
-(:data:`FEATURES`) gives each (form, candidate) the probability that the site's spinner
+right) and the CBOW vectors (:mod:`.cbow`, the words on both sides at once). A logistic
+regression over those figures (:data:`FEATURES`) gives each (form, candidate) the probability that the site's spinner
 wrote the form for it; a form keeps its best candidate when that probability reaches the
 model's threshold. A second round reads the crawl again with the first round's entries
 undone. A crawl too few of whose words look spun (the model's *gate*) gives nothing.
@@ -95,15 +95,6 @@ CRAWL = Scale()
 DOCUMENT = Scale(min_count=1, reference_tokens=300_000, channel_candidates=20, missing=False)
 
 
-@functools.lru_cache(maxsize=4)
-def load_model(path: str | None = None, scale: Scale = CRAWL) -> InductionModel:
-    """The shipped induction model of *scale* (or the one at *path*)."""
-    name = DATA_FILE if scale == CRAWL else DOCUMENT_DATA_FILE
-    where = path or str(resources.files("zhrepair").joinpath("data").joinpath(name))
-    with open(where, encoding="utf-8") as f:
-        return InductionModel.from_dict(json.load(f))
-
-
 @dataclass(frozen=True)
 class InducedPair:
     """One candidate entry with its evidence: the site's spinner wrote *spun* for *original*
@@ -134,8 +125,7 @@ class InductionModel:
         """How many words of the judged text look spun: the occurrences of forms whose best
         candidate reaches :data:`GATE_PROBABILITY` (each form at most :attr:`gate_cap`: one
         frequent form, right or wrong, does not make a crawl spun)."""
-        cap = self.gate_cap or None
-        return sum(min(e.count, cap or e.count) for e in best if e.probability >= GATE_PROBABILITY)
+        return sum(min(e.count, self.gate_cap or e.count) for e in best if e.probability >= GATE_PROBABILITY)
 
     @classmethod
     def from_dict(cls, data: dict) -> "InductionModel":
@@ -153,6 +143,13 @@ class InductionModel:
         return logistic.probabilities(rows, self.mean, self.scale, self.weights, self.bias)
 
 
+@functools.lru_cache(maxsize=4)
+def load_model(path: str | None = None, scale: Scale = CRAWL) -> InductionModel:
+    """The shipped induction model of *scale* (or the one at *path*)."""
+    name = DATA_FILE if scale == CRAWL else DOCUMENT_DATA_FILE
+    where = path or str(resources.files("zhrepair").joinpath("data").joinpath(name))
+    with open(where, encoding="utf-8") as f:
+        return InductionModel.from_dict(json.load(f))
 
 
 @dataclass
@@ -329,7 +326,8 @@ def _channel_logits(originals: tuple[str, ...], spun: str, lm: LanguageModel) ->
 def _cbow_gains(vectors: Cbow, crawl: Crawl, places: Sequence[tuple[int, int]], spun: str,
                 candidates: Sequence[str]) -> list[float]:
     """Per candidate, the CBOW judge's mean gain over the form in its contexts (words on
-    both sides, :mod:`.cbow`); NaN where the vectors know the candidate, the form or no context word."""
+    both sides, :mod:`.cbow`); NaN where the vectors lack the candidate, the form, or every
+    context word."""
     w = vectors.window
     contexts = [(crawl.runs[r][max(0, i - w) : i], crawl.runs[r][i + 1 : i + 1 + w]) for r, i in places]
     logits = vectors.logits(contexts, [spun, *candidates])
