@@ -10,9 +10,9 @@ excess, the missing words that read best in their place (a cloze). Each candidat
 in the form's place in up to :data:`MAX_CONTEXTS` of its contexts, and two judges say how
 much better the text reads: the language model (the words before and after, read left to
 right) and the CBOW vectors (:mod:`.cbow`, the words on both sides at once). A logistic
-regression over those figures (:data:`FEATURES`) gives each (form, candidate) the probability that the site's spinner
-wrote the form for it; a form keeps its best candidate when that probability reaches the
-model's threshold. A second round reads the crawl again with the first round's entries
+regression over those figures (:data:`FEATURES`) gives each (form, candidate) the
+probability that the site's spinner wrote the form for it; a form keeps its best
+candidate when that probability reaches the model's threshold. A second round reads the crawl again with the first round's entries
 undone. A crawl too few of whose words look spun (the model's *gate*) gives nothing.
 :func:`induce_document` does the same for one document alone (the :data:`DOCUMENT` scale:
 a form seen once is judged, with a model of its own) for ``Repairer(open_vocabulary=True)``.
