@@ -131,6 +131,7 @@ def evaluate(name: str, split: str, docs: int, model: dict[str, Any]) -> dict[st
     from zhrepair.induction import DOCUMENT, InductionModel
 
     fitted = InductionModel.from_dict(model)
+    # the left-out model stands in for the shipped one (a Repairer takes no model of its own)
     original = induction.load_model
     induction.load_model = lambda path=None, scale=induction.CRAWL: fitted if scale == DOCUMENT else original(path, scale)
     try:
