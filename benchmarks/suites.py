@@ -139,6 +139,11 @@ class Context:
 
         return self.cached("repairer", build)
 
+    def open_vocabulary_repairer(self) -> Any:
+        import zhrepair
+
+        return self.cached("repairer:open-vocabulary", lambda: zhrepair.Repairer(open_vocabulary=True))
+
     # -- documents
     def _test_pool(self, source: str) -> list[corpus.Article]:
         def build() -> list[corpus.Article]:
@@ -314,16 +319,16 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool, open_vocabulary: bool 
         if with_dict:
             repairer = zhrepair.Repairer(lexicons=[public_lexicon(path)], default_lexicon=True)
         elif open_vocabulary:
-            repairer = ctx.cached("repairer:open-vocabulary", lambda: zhrepair.Repairer(open_vocabulary=True))
+            repairer = ctx.open_vocabulary_repairer()
         else:
             repairer = ctx.repairer()
         total, words, info = _repair_and_score(repairer, docs, f"{name} {path.stem}")
         grand = grand + total
         grand_words += words
         per_dict[path.stem] = {**info, **_error_analysis(total, 8)}
-        label = "its dictionary loaded" if with_dict else "default lexicon only (dictionary unseen)"
-        if open_vocabulary:
-            label = "default lexicon + open vocabulary, one document at a time (dictionary unseen)"
+        label = ("its dictionary loaded" if with_dict
+                 else "default lexicon + open vocabulary, one document at a time (dictionary unseen)" if open_vocabulary
+                 else "default lexicon only (dictionary unseen)")
         out.rows.append(_prf_row(name, f"{path.stem} ({BLIND}): {label}", len(docs), total, words))
         progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
     n_docs = sum(d["docs"] for d in per_dict.values())
@@ -344,10 +349,8 @@ def suite_lodo(ctx: Context) -> SuiteResult:
 
 def suite_open_vocabulary(ctx: Context) -> SuiteResult:
     """Like lodo, with Repairer(open_vocabulary=True): originals one document alone suggests; clean documents too."""
-    import zhrepair
-
     out = _dict_suite(ctx, "open-vocabulary", with_dict=False, open_vocabulary=True)
-    repairer = ctx.cached("repairer:open-vocabulary", lambda: zhrepair.Repairer(open_vocabulary=True))
+    repairer = ctx.open_vocabulary_repairer()
     try:
         short = style_articles("short", "test", ctx.size("open-vocabulary-clean-short"), slot=SLOTS["clean"],
                                slots=N_SLOTS)
