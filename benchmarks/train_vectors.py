@@ -30,7 +30,6 @@ averaged over the form's occurrences (gold: its most frequent original).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import sys
 import time
@@ -53,14 +52,6 @@ GRID = ((64, 2), (64, 4), (128, 2), (128, 4))
 
 def log(msg: str) -> None:
     print(f"[train_vectors] {msg}", file=sys.stderr, flush=True)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def eval_articles() -> list[corpus.Article]:
@@ -93,6 +84,8 @@ def quantize(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def ship(model: Any, lm: Any, window: int, out: Path) -> dict[str, Any]:
     """Write the vectors of the model's words in the LM vocabulary; returns what was written."""
+    from zhrepair.languagemodel import file_sha256
+
     index = {w: i for i, w in enumerate(lm.unigram)}
     keep = sorted((index[w], model.wv.key_to_index[w]) for w in model.wv.index_to_key if w in index)
     ids = np.array([i for i, _ in keep], dtype=np.int32)

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from zhrepair.cbow import Cbow, CbowMismatch, default_path, file_sha256, shared_cbow
-from zhrepair.languagemodel import shared_model
+from zhrepair.cbow import Cbow, CbowMismatch, default_path, shared_cbow
+from zhrepair.languagemodel import file_sha256, shared_model
 
 
 @pytest.fixture(scope="module")

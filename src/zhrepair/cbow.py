@@ -12,7 +12,6 @@ model they were fitted for; loading refuses another model. numpy only at run tim
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 from importlib import resources
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .languagemodel import LanguageModel, shared_model
+from .languagemodel import LanguageModel, file_sha256, shared_model
 
 DATA_FILE = "cbow.npz"
 
@@ -31,21 +30,6 @@ class CbowMismatch(ValueError):
 
 def default_path() -> Path:
     return Path(str(resources.files("zhrepair").joinpath("data").joinpath(DATA_FILE)))
-
-
-@functools.lru_cache(maxsize=8)
-def _sha256(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """SHA-256 of a file (remembered while its size and modification time stay the same)."""
-    st = os.stat(path)
-    return _sha256(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
 
 
 class Cbow:

@@ -29,17 +29,28 @@ def default_model_path() -> Path:
     return Path(str(resources.files("zhrepair").joinpath("data").joinpath("lm").joinpath(DEFAULT_MODEL)))
 
 
+@functools.lru_cache(maxsize=8)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file (remembered while its size and modification time stay the same)."""
+    st = os.stat(path)
+    return _sha256(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+
 def verify_checksum(path: Path) -> bool:
     """True when *path* matches the SHA-256 recorded in ``SHA256SUMS`` beside it."""
     sums = path.parent / "SHA256SUMS"
     if not sums.exists():
         return False
     expected = {name.strip(): digest for digest, name in (row.split(None, 1) for row in sums.read_text().splitlines() if row)}
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return expected.get(path.name) == h.hexdigest()
+    return expected.get(path.name) == file_sha256(path)
 
 
 def read_embedded_vocabulary(path: Path) -> list[str]:
