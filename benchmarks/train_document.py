@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from . import spinners, styles
-from .scoring import Score, WordScore, false_edits_per_10k, score, word_score
-from .train_induction import GATE_CAPS, as_dict, fit, model_parser, predict, publish, spun_share
+from .scoring import false_edits_per_10k
+from .train_induction import GATE_CAPS, as_dict, fit, model_parser, predict, publish, repair_figures, spun_share
 
 DOCS = 40  # per dictionary and kind
 KINDS = ("blind", "short")
@@ -147,12 +147,7 @@ def evaluate(name: str, split: str, docs: int, model: dict[str, Any]) -> dict[st
     if name == "clean":
         edits = [e for _, r in results for e in r.edits]
         return {**out, "false_edits_per_10k": false_edits_per_10k(edits, chars)}
-    words = WordScore()
-    region = Score.total([score(s.spun, s.gold, r.edits) for s, r in results])
-    for s, r in results:
-        words += word_score(s.spun, s.swaps, r.edits)
-    return {**out, "precision": region.precision, "recall": region.recall, "word_precision": words.precision,
-            "word_recall": words.recall}
+    return {**out, **repair_figures([(s, r.edits) for s, r in results])}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -200,13 +200,16 @@ def evaluate(crawl: str, split: str, docs: int, model: dict[str, Any]) -> dict[s
     if not spun:
         edits = [e for t in texts for e in repairer.repair(t).edits]
         return {**out, "false_edits_per_10k": false_edits_per_10k(edits, out["chars"])}
-    scores, words = [], WordScore()
-    for d in spun:
-        edits = repairer.repair(d.spun).edits
-        scores.append(score(d.spun, d.gold, edits))
+    return {**out, **repair_figures([(d, repairer.repair(d.spun).edits) for d in spun])}
+
+
+def repair_figures(repaired: list[tuple[Any, Any]]) -> dict[str, float]:
+    """Precision and recall by region and by single swap of (spun record, edits) pairs."""
+    words = WordScore()
+    for d, edits in repaired:
         words += word_score(d.spun, d.swaps, edits)
-    region = Score.total(scores)
-    return {**out, "precision": region.precision, "recall": region.recall, "word_precision": words.precision,
+    region = Score.total([score(d.spun, d.gold, edits) for d, edits in repaired])
+    return {"precision": region.precision, "recall": region.recall, "word_precision": words.precision,
             "word_recall": words.recall}
 
 
