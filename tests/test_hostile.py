@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import zhrepair
-from zhrepair import Edit, apply_edits
+from zhrepair import Edit, apply_edits, normalise, scoring
 from zhrepair.batch import Options, clean_records
 from zhrepair.lexicon import Lexicon, LexiconEntry, LexiconError, parse_tsv
 from zhrepair.tuning import TUNED
@@ -286,10 +286,19 @@ def test_apply_edits_refuses_impossible_edits(start, end):
 
 
 # -- 9. bounded memory, compact output ---------------------------------------------------------
-def test_caches_are_bounded():
+def test_caches_are_bounded(monkeypatch, sample_text):
     res = zhrepair.Repairer().resources
-    assert res.scorer._score.cache_info().maxsize <= 100_000
     assert res.segmenter.cut.cache_info().maxsize <= 100_000
+    assert scoring.SCORE_CACHE <= 50_000
+    monkeypatch.setattr(scoring, "SCORE_CACHE", 40)  # each window table is emptied when full
+    scorer = scoring.SiteScorer(res.lm, res.segmenter, TUNED.unigram_discount)
+    view = normalise.normalise(sample_text)
+    scan = res.finder.scan(view.text, view.clauses(0, len(view.text)), 0, len(view.text))
+    index, context, largest = normalise.ClauseIndex(view.text, view.clauses(0, len(view.text))), scoring.Context(view.text), 0
+    for site in scan.sites:
+        scorer.score_site(index.around(site.start, site.end), site, context, TUNED.window)
+        largest = max(largest, scorer.cache_size)
+    assert 40 < largest <= 4 * (40 + 1 + max(len(s.options) for s in scan.sites))
 
 
 def test_compact_edits(tmp_path):

@@ -98,21 +98,40 @@ class _Prepared:
         self.choice_strength = tuning.choice_strength
         self.lm_weight = tuning.lm_weight
         n = self.n_sites = len(sites)
-        options = [(i, site.spun, o) for i, site in enumerate(sites) for o in site.options]
-        # the rate keys, the sources (of options first, then of keep hypotheses), the choice keys
+        # one pass over the options: their sites, rate keys (source and spun form or char
+        # rule), choice keys (where the site's options name different originals) and kinds;
+        # sources are numbered options' first, then keep hypotheses'
         forms: dict[tuple[str, str], int] = {}
-        opt_form = [forms.setdefault((o.source, o.rule or spun), len(forms)) for _, spun, o in options]
+        choices: dict[tuple[str, str], int] = {}
+        opt_site: list[int] = []
+        opt_form: list[int] = []
+        opt_choice: list[int] = []
+        deletions: list[int] = []
+        specific: list[int] = []  # sites with an option from a source outside GENERAL_SOURCES
+        add_form, add_choice = forms.setdefault, choices.setdefault
+        deletion = EditKind.DELETION
+        for i, site in enumerate(sites):
+            spun, site_options = site.spun, site.options
+            k = len(site_options)
+            if not k:
+                continue
+            opt_site += [i] * k
+            multi = k > 1 and len({o.text for o in site_options}) > 1
+            for o in site_options:
+                opt_form.append(add_form((o.source, o.rule or spun), len(forms)))
+                opt_choice.append(add_choice((spun, o.text), len(choices)) if multi else -1)
+                if o.kind is deletion:
+                    deletions.append(i)
+                if o.source not in GENERAL_SOURCES:
+                    specific.append(i)
         sources: dict[str, int] = {}
         for src, _ in forms:
             sources.setdefault(src, len(sources))
         keep_pairs = [(i, src) for i, site in enumerate(sites) for src in site.keep_sources]
         ks_src = [sources.setdefault(src, len(sources)) for _, src in keep_pairs]
-        multi = {i for i, site in enumerate(sites) if len(site.options) > 1 and len({o.text for o in site.options}) > 1}
-        choices: dict[tuple[str, str], int] = {}
-        opt_choice = [choices.setdefault((spun, o.text), len(choices)) if i in multi else -1 for i, spun, o in options]
         self.sources, self.forms, self.choices = list(sources), list(forms), list(choices)
-        n_opts, n_forms = len(options), len(forms)
-        self.opt_site = np.fromiter((i for i, _, _ in options), dtype=np.intp, count=n_opts)
+        n_opts, n_forms = len(opt_site), len(forms)
+        self.opt_site = np.array(opt_site, dtype=np.intp)
         self.opt_form = np.array(opt_form, dtype=np.intp)
         self.form_src = np.array([sources[src] for src, _ in forms], dtype=np.intp)
         self.opt_src = self.form_src[self.opt_form] if n_opts else np.zeros(0, dtype=np.intp)
@@ -126,11 +145,10 @@ class _Prepared:
         self.form_count = np.bincount(distinct % max(n_forms, 1), minlength=n_forms).astype(float)
         self.site_count = np.bincount(self.form_src, weights=self.form_count, minlength=len(self.sources))
         # per site: any deletion among its options; all its options thesaurus guesses
-        deletion = EditKind.DELETION
-        is_deletion = np.fromiter((o.kind is deletion for _, _, o in options), dtype=float, count=n_opts)
-        not_general = np.fromiter((o.source not in GENERAL_SOURCES for _, _, o in options), dtype=float, count=n_opts)
-        self.deletion = np.bincount(self.opt_site, weights=is_deletion, minlength=n) > 0
-        self.general = np.bincount(self.opt_site, weights=not_general, minlength=n) == 0
+        self.deletion = np.zeros(n, dtype=bool)
+        self.deletion[deletions] = True
+        self.general = np.ones(n, dtype=bool)
+        self.general[specific] = False
         per_site = np.bincount(self.opt_site, minlength=n)
         self.with_options = np.flatnonzero(per_site > 0)
         self.first_option = np.searchsorted(self.opt_site, self.with_options)
@@ -332,27 +350,33 @@ def rank(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, floor: float 
         np.maximum.at(best, ps.opt_site, weights)
     margin = tuning.overwhelming_margin
     pool = best > keep if floor is None else (best >= floor * total) & (best > 0)
+    chosen = np.flatnonzero(pool).tolist()
+    if not chosen:
+        return []
+    keep_ps = (keep / total).tolist()
+    weight_list, total_list, first = weights.tolist(), total.tolist(), ps.site_first
+    lm_weight, is_spun, detected = tuning.lm_weight, doc.is_spun, doc.detected
     decisions: list[SiteDecision] = []
-    for i in np.flatnonzero(pool).tolist():
+    for i in chosen:
         site = sites[i]
-        lo, t = ps.site_first[i], float(total[i])
-        keep_p = float(keep[i]) / t
+        lo, t, keep_p = first[i], total_list[i], keep_ps[i]
+        options = site.options
         ranked: list[tuple[Option | None, float]]
-        if len(site.options) == 1:  # the common case: one option, nothing else to rank
-            p = float(weights[lo]) / t
-            ranked = [(site.options[0], p), (None, keep_p)] if p >= keep_p else [(None, keep_p), (site.options[0], p)]
+        if len(options) == 1:  # the common case: one option, nothing else to rank
+            option = options[0]
+            prob = weight_list[lo] / t
+            ranked = [(option, prob), (None, keep_p)] if prob >= keep_p else [(None, keep_p), (option, prob)]
             runner_up = 0.0
         else:
             ranked = [(None, keep_p)]
-            ranked += [(o, float(w) / t) for o, w in zip(site.options, weights[lo : lo + len(site.options)].tolist())]
+            ranked += [(o, w / t) for o, w in zip(options, weight_list[lo : lo + len(options)])]
             ranked.sort(key=lambda x: -x[1])
+            option, prob = next((o, p) for o, p in ranked if o is not None)
             runner_up = max((p for o, p in ranked[1:] if o is not None), default=0.0)
-        option = next(o for o, _ in ranked if o is not None)
-        if not doc.is_spun and not (doc.detected and site.strong and option.delta * tuning.lm_weight >= margin):
+        if not is_spun and not (detected and site.strong and option.delta * lm_weight >= margin):
             # thin lexicon evidence: only a form unknown to clean text, with a large margin,
             # in text the detector calls spun (an idiom the model lacks, 仗义执言, is not spun)
             continue
-        prob = next(p for o, p in ranked if o is option)
         decisions.append(SiteDecision(site, option, prob, ranked, keep_p, runner_up))
     return decisions
 

@@ -10,7 +10,6 @@ surrounded by spun words is judged again once its neighbours are restored.
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 from typing import Sequence
 
 from .languagemodel import LanguageModel
@@ -85,10 +84,11 @@ class Context:
         return "".join(parts)[:n]
 
 
-#: Window scores kept (about 0.4 kB each: a bound of ~20 MB on a long-running worker).
-#: Larger caches bought no measurable speed over 900 TUNE articles (most repeats are
-#: within one document) while holding ~100 MB more after a few thousand documents.
-SCORE_CACHE = 50_000
+#: Window scores kept per (bos, eos) pair (about 0.4 kB each; most windows are inside a
+#: clause, so one table holds most of them: a bound of ~40 MB on a long-running worker).
+#: A full table is emptied, not trimmed. Larger caches bought no measurable speed over 900
+#: TUNE articles (most repeats are within one document).
+SCORE_CACHE = 25_000
 
 
 class SiteScorer:
@@ -98,13 +98,24 @@ class SiteScorer:
         self.lm = lm
         self.segmenter = segmenter
         self.unigram_discount = unigram_discount
-        joined, score_joined = segmenter.joined, lm.score_joined
-
-        def score(text: str, bos: bool, eos: bool) -> float:  # one window: segment, then score
-            return score_joined(joined(text), bos, eos) if text else 0.0
-
-        self._score = lru_cache(maxsize=SCORE_CACHE)(score)
+        # window text -> log10 probability, one table per (bos, eos): index bos + 2 * eos
+        self._tables: tuple[dict[str, float], ...] = ({}, {}, {}, {})
         self._shifts: dict[tuple[str, str], float] = {}
+
+    @property
+    def cache_size(self) -> int:
+        """Window scores held now (never more than ``4 * SCORE_CACHE``)."""
+        return sum(map(len, self._tables))
+
+    def _score(self, text: str, bos: bool, eos: bool) -> float:
+        """One window: segmented, then scored (cached)."""
+        table = self._tables[bos + 2 * eos]
+        value = table.get(text)
+        if value is None:
+            if len(table) >= SCORE_CACHE:
+                table.clear()
+            value = table[text] = self.lm.score_joined(self.segmenter.joined(text), bos, eos) if text else 0.0
+        return value
 
     def _prior_shift(self, spun: str, option: Option) -> float:
         """What the words' own frequencies take out of an option's gain: the decoder's
@@ -133,21 +144,29 @@ class SiteScorer:
             right = text[site.end : min(clause.end, site.end + w + 1)]
         bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
         left, right = left[-w:], right[:w]
-        score = self._score
-        base = score(left + site.spun + right, bos, eos)
-        options, spun, shift = site.options, site.spun, self._prior_shift
-        if len(options) == 1:
-            option = options[0]
-            option.delta = score(left + option.text + right, bos, eos) - base - shift(spun, option)
-            if option.kind is EditKind.DELETION:
-                option.delta += self._kept_word_cost(spun)
-            return
+        # the windows' scores, inline (the hot loop of a repair: no call per cached window)
+        table = self._tables[bos + 2 * eos]
+        get, joined, score_joined = table.get, self.segmenter.joined, self.lm.score_joined
+        if len(table) >= SCORE_CACHE:
+            table.clear()
+        window_text = left + site.spun + right
+        base = get(window_text)
+        if base is None:
+            base = table[window_text] = score_joined(joined(window_text), bos, eos)
+        spun, shifts = site.spun, self._shifts
         gains: dict[str, float] = {}  # several dictionaries often propose the same original
-        for option in options:
+        for option in site.options:
             gain = gains.get(option.text)
             if gain is None:
-                gain = gains[option.text] = score(left + option.text + right, bos, eos) - base
-            option.delta = gain - shift(spun, option)
+                window_text = left + option.text + right
+                value = get(window_text)
+                if value is None:
+                    value = table[window_text] = score_joined(joined(window_text), bos, eos) if window_text else 0.0
+                gain = gains[option.text] = value - base
+            shift = shifts.get((spun, option.text))
+            if shift is None:
+                shift = self._prior_shift(spun, option)
+            option.delta = gain - shift
             if option.kind is EditKind.DELETION:
                 option.delta += self._kept_word_cost(spun)
 
