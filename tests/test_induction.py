@@ -66,13 +66,13 @@ def test_the_shipped_model_holds_numbers_only():
 
 def test_cli_induce_then_clean(tmp_path, spun_crawl, capsys):
     pages = tmp_path / "crawl.jsonl"
-    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:60])
+    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:40])
                      + "{broken\n", encoding="utf-8")
     site = tmp_path / "site.tsv"
     assert main(["lexicon", "induce", str(pages), "-o", str(site)]) == 0
     assert "1 record(s) could not be read" in capsys.readouterr().err
     lines = site.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# zhrepair lexicon induce: 60 documents") and "look spun" in lines[0]
+    assert lines[0].startswith("# zhrepair lexicon induce: 40 documents") and "look spun" in lines[0]
     entries = [ln.split("\t") for ln in lines if not ln.startswith("#")]
     assert entries and all(len(e) == 4 and e[3] == "induced" and 0 < float(e[2]) <= 1 for e in entries)
 
@@ -80,7 +80,7 @@ def test_cli_induce_then_clean(tmp_path, spun_crawl, capsys):
     assert main(["clean", str(pages), "--induce", "-o", str(out)]) == 1  # the broken line is an error record
     assert (tmp_path / "clean.induced.tsv").read_text(encoding="utf-8") == site.read_text(encoding="utf-8")
     records = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 61 and "error" in records[-1]
+    assert len(records) == 41 and "error" in records[-1]
     assert any(e["source"] == "induced" for r in records[:-1] for e in r["edits"])
 
 

@@ -13,10 +13,12 @@ import hashlib
 import logging
 import mmap
 import os
+from array import array
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
+from . import lexicon_cache
 from .bulk import paused_gc
 from .segment import Segmenter
 
@@ -90,12 +92,26 @@ class LanguageModel:
         self._model = kenlm.Model(str(path), config)
         self.score_joined = self._model.score  # type: ignore[method-assign]
         self.order: int = self._model.order
-        words: Iterable[str] = read_vocabulary_file(Path(vocab_path)) if vocab_path else read_embedded_vocabulary(path)
-        score = self._model.score
-        self.unigram: dict[str, float] = {w: score(w, bos=False, eos=False) for w in words}
-        self.unk_logprob: float = score("<unk>", bos=False, eos=False)
+        words = read_vocabulary_file(Path(vocab_path)) if vocab_path else read_embedded_vocabulary(path)
+        self.unigram: dict[str, float] = dict(zip(words, self._unigram_logprobs(path, vocab_path, words)))
+        self.unk_logprob: float = self._model.score("<unk>", bos=False, eos=False)
         self.max_word_len = max((len(w) for w in self.unigram), default=1)
         log.debug("loaded %s: order %d, %d words", path, self.order, len(self.unigram))
+
+    def _unigram_logprobs(self, path: Path, vocab_path: str | os.PathLike[str] | None, words: list[str]) -> array:
+        """Each word's log10 probability alone, from the compiled cache when this model and
+        vocabulary were read before (asking KenLM for 286,000 words takes 0.3 s)."""
+        key = {"what": "unigram log10 probabilities", "vocabulary": os.fspath(vocab_path) if vocab_path else None,
+               "words": len(words)}
+        cached = lexicon_cache.load_value(path, key)
+        values = array("d")
+        if isinstance(cached, bytes) and len(cached) == values.itemsize * len(words):
+            values.frombytes(cached)
+            return values
+        score = self._model.score
+        values.extend(score(w, bos=False, eos=False) for w in words)
+        lexicon_cache.store_value(path, key, values.tobytes())
+        return values
 
     def score(self, words: Sequence[str], bos: bool = False, eos: bool = False) -> float:
         return self._model.score(" ".join(words), bos=bos, eos=eos)

@@ -1,5 +1,5 @@
-"""A compiled cache of lexicon files (and of jieba's word list), so a big spinner dictionary
-loads in a fraction of its parse time.
+"""A compiled cache of lexicon files (and of jieba's word list and the language model's
+unigram probabilities), so a big spinner dictionary loads in a fraction of its parse time.
 
 :func:`zhrepair.load_lexicon` stores what it read from a file — the entries as columns
 and the whitelist — in the user's cache folder, keyed by the file's path, size and

@@ -37,10 +37,7 @@ class Segmenter:
 
     def __init__(self, vocabulary: Mapping[str, float], unknown_logprob: float) -> None:
         # every word and every prefix of a word; prefixes that are not words map to None
-        table: dict[str, float | None] = {}
-        for word in vocabulary:
-            for k in range(1, len(word)):
-                table.setdefault(word[:k], None)
+        table: dict[str, float | None] = dict.fromkeys(w[:k] for w in vocabulary if len(w) > 1 for k in range(1, len(w)))
         table.update(vocabulary)
         self._table = table
         self._unknown = unknown_logprob
