@@ -156,3 +156,10 @@ def test_cli_mismatched_lines_and_bad_utf8(tmp_path, capsys):
     s.write_bytes(b"\xff\xfe\n\n")
     assert main(["lexicon", "learn", "--original", str(o), "--spun", str(s)]) == 2
     assert main(["lexicon", "learn", "--original", str(o)]) == 2
+
+
+def test_stuffing_is_stripped_the_same_whatever_the_order_of_the_set():
+    from zhrepair.alignment import _Block, _unstuffed
+
+    block = _Block(("推动", "改革"), "推进改革创新")  # "创新" and "新" were both seen stuffed
+    assert _unstuffed(block, ["新", "创新"]) == _unstuffed(block, ["创新", "新"]) == "推进改革"

@@ -149,10 +149,11 @@ def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str
     return blocks, inserted, same
 
 
-def _unstuffed(block: _Block, stuffing: set[str]) -> str:
-    """The block's spun text without a known stuffing string at either end."""
+def _unstuffed(block: _Block, stuffing: Iterable[str]) -> str:
+    """The block's spun text without a known stuffing string at either end (the longest
+    first, so the result never depends on the order of *stuffing*)."""
     s, o = block.spun, "".join(block.words)
-    for x in stuffing:
+    for x in sorted(stuffing, key=lambda x: (-len(x), x)):
         if s.endswith(x) and not o.endswith(x) and len(s) > len(x):
             s = s[: -len(x)]
         if s.startswith(x) and not o.startswith(x) and len(s) > len(x):
