@@ -341,3 +341,21 @@ def test_compiled_segmenter_matches_the_python_one(segmenter, sample_text):
 def test_joined_segmentation_is_the_words_with_spaces(segmenter, sample_text):
     for piece in ("", "a", "\n", "党建引领与科技创新", sample_text[:300]):
         assert segmenter.joined(piece) == " ".join(segmenter.cut_python(piece))
+
+
+def test_compiled_table_on_a_small_vocabulary():
+    """The compiled prefix table: words, prefixes that are not words, characters outside the
+    BMP; anything but str to a number or None is refused."""
+    from zhrepair import segment
+
+    if not segment.COMPILED:
+        pytest.skip("the C segmenter was not built (no compiler at install time)")
+    small = segment.Segmenter({"中国": -2.0, "中": -3.0, "国家": -2.5, "𠀀𠀁": -4.0, "人民共和国": -5.0}, -9.0)
+    for text in ("中国家", "中国人民共和国", "人民共和", "𠀀𠀁中", "𠀀", "", "国家国家中"):
+        assert small.cut(text) == small.cut_python(text), text
+        assert small.joined(text) == " ".join(small.cut_python(text))
+    assert small.cut("人民共和国") == ("人民共和国",) and small.cut("人民共和") == ("人", "民", "共", "和")
+    assert segment.Segmenter({"中国": -2, "中": -3}, -9).cut("中国中") == ("中国", "中")  # ints are numbers too
+    for bad in ({1: -2.0}, {"中": "x"}):
+        with pytest.raises(TypeError):
+            segment._native_table(bad)

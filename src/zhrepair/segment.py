@@ -6,22 +6,26 @@ one the model knows (jieba's default dictionary leaves 11% of them unknown, meas
 Written out here rather than through ``jieba.Tokenizer``: zhrepair segments thousands of
 ten-character windows per document, where this is about five times faster than jieba's
 generator-based ``cut``, and it needs no temp-file cache. The same programme is compiled
-from ``_segment.c`` when the package is built with a C compiler (eight times faster again;
-``COMPILED`` says which one runs, and a test checks that both agree).
+from ``_segment.c`` when the package is built with a C compiler, over its own hash table
+of the words and their prefixes (0.8 µs for a ten-character window against 2.2 µs with
+Python string lookups from C, measured; ``COMPILED`` says which one runs, and a test checks
+that both agree).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
-_native_cut: Callable[[dict, float, str], tuple[str, ...]] | None = None
-_native_joined: Callable[[dict, float, str], str] | None = None
+_native_table: Callable[[dict], Any] | None = None
+_native_cut: Callable[[Any, float, str], tuple[str, ...]] | None = None
+_native_joined: Callable[[Any, float, str], str] | None = None
 try:  # the same dynamic programme in C, built by setup.py when a compiler is there
+    from ._segment import Table as _compiled_table
     from ._segment import cut as _compiled_cut
     from ._segment import cut_joined as _compiled_joined
 
-    _native_cut, _native_joined = _compiled_cut, _compiled_joined
+    _native_table, _native_cut, _native_joined = _compiled_table, _compiled_cut, _compiled_joined
 except ImportError:  # pragma: no cover - a build without the extension
     pass
 
@@ -43,8 +47,9 @@ class Segmenter:
         self._unknown = unknown_logprob
         self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=CUT_CACHE)(self._cut)
+        self._compiled = None if _native_table is None else _native_table(table)  # the table for the C version
         if _native_joined is not None:  # the C version, without a Python frame in between
-            self.joined = functools.partial(_native_joined, table, unknown_logprob)  # type: ignore[method-assign]
+            self.joined = functools.partial(_native_joined, self._compiled, unknown_logprob)  # type: ignore[method-assign]
 
     def joined(self, text: str) -> str:
         """The words of *text*, separated by single spaces (what KenLM reads); not cached."""
@@ -52,7 +57,7 @@ class Segmenter:
 
     def _cut(self, text: str) -> tuple[str, ...]:
         if _native_cut is not None:
-            return _native_cut(self._table, self._unknown, text)
+            return _native_cut(self._compiled, self._unknown, text)
         return self.cut_python(text)
 
     def cut_python(self, text: str) -> tuple[str, ...]:
