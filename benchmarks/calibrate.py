@@ -6,8 +6,9 @@
 Features per document (from ``Repairer.detect``): the likelihood ratio of the known spun
 forms, clipped to ``±Tuning.llr_clip``, and the fluency. Positives: TUNE articles (xwlb and
 1998 People's Daily) spun by the sample's spinner and by each public dictionary (the
-dictionary *not* loaded: an unknown spinner); negatives: clean TUNE articles of all four
-corpora, so that an older or plainer style is not taken for spinning. A logistic
+dictionary *not* loaded: an unknown spinner), and TUNE manual pages spun by the dictionaries;
+negatives: clean TUNE articles of all four corpora and TUNE manual pages, so that an older,
+plainer or technical style is not taken for spinning. A logistic
 regression (plain gradient descent, features standardised) gives ``llr_weight``,
 ``fluency_weight`` and ``detector_bias`` of :class:`zhrepair.tuning.Tuning`, around the
 chosen ``fluency_centre``. Only TUNE text is read; the benchmarks' TEST text stays unseen.
@@ -21,7 +22,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from . import corpus, spinners
+from . import corpus, spinners, styles
 from .simulator import spin
 
 #: the Tuning fields the regression sets
@@ -46,6 +47,9 @@ def detector_groups(n: int = 60) -> list[Group]:
         Group("clean govreport", tuple(a.text for a in corpus.pick(corpus.tune_articles("govreport"), n // 2)), 0, 1.0),
         Group("clean rmrb (1998)", tuple(a.text for a in corpus.pick(rmrb, n, 1, 2)), 0, 1.0),
         Group("clean sighan", tuple(a.text for a in corpus.pick(corpus.tune_articles("sighan"), n // 2)), 0, 1.0),
+        # technical text (Chinese manual pages, code and English mixed in) reads unlike news
+        Group("clean manpages", tuple(a.text for a in styles.style_articles("manpages", "tune", n // 2, slot=2, slots=4)),
+              0, 1.0),
     ]
     spun_src = corpus.pick(tune, n, 0, 2) + corpus.pick(rmrb, n // 2, 0, 2)
     groups.append(Group("sample-spinner", tuple(spin(a.text, spinners.sample_spinner(), seed=f"cal:{a.id}").spun
@@ -56,6 +60,10 @@ def detector_groups(n: int = 60) -> list[Group]:
         arts = (spun_src[i * per :] + spun_src)[:per]
         groups.append(Group(p.stem, tuple(spin(a.text, spinners.public_spinner(p), seed=f"cal:{a.id}").spun for a in arts),
                             1, len(spun_src) / per / len(paths)))
+    # the same dictionaries on manual pages: as many spun technical documents as clean ones
+    per_tech = max(1, n // 2 // len(paths))
+    tech = [d.spun for p in paths for _, d in styles.styled_docs(p, "manpages", "tune", per_tech, "cal", slot=3, slots=4)]
+    groups.append(Group("public dictionaries, manpages", tuple(tech), 1, 1.0))
     return groups
 
 

@@ -2,9 +2,14 @@
 
 * **known spun forms** — the decoder's log10 likelihood ratio, spun vs. clean, of the
   sites its lexicons found (strong for spinners whose dictionary is loaded);
-* **fluency** — the language model's mean log10 probability per character of the text
-  (a sample of its clauses): any spinner's synonyms make text read worse, so this also
-  catches spinners whose dictionary is unknown.
+* **fluency** — how much better the language model finds the text's words in their
+  context than alone: the log10 gain of the trigram over the unigram probabilities, per
+  character (a sample of its clauses). Any spinner's synonyms fit their context worse, so
+  this also catches spinners whose dictionary is unknown; unlike the plain probability per
+  character it does not drop for text that is merely full of rare words (a short or
+  specialised text). On TUNE, spun vs clean articles per unseen public dictionary: ROC AUC
+  0.99–1.00 against 0.95–1.00 for the plain probability; short documents 0.91–0.99
+  against 0.79–0.91.
 
 ``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency) + detector_bias)``,
 with the constants in :class:`~zhrepair.tuning.Tuning`, fitted by logistic regression on
@@ -41,7 +46,8 @@ def needs_fluency(llr: float, tuning: Tuning) -> bool:
 
 
 def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, max_chars: int) -> float | None:
-    """Mean log10 probability per character of (evenly sampled) *clauses*; None without text."""
+    """The log10 gain of the words of (evenly sampled) *clauses* in context (each clause
+    from its start) over the same words alone, per character; None without text."""
     total_chars = sum(len(c.text) for c in clauses)
     if total_chars == 0:
         return None
@@ -49,7 +55,7 @@ def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, 
     score, chars = 0.0, 0
     for clause in clauses[::step] if step > 1 else clauses:
         words = segmenter.cut(clause.text)
-        score += lm.score(words, bos=True, eos=True)
+        score += lm.score(words, bos=True, eos=False) - sum(map(lm.logprob, words))
         chars += len(clause.text)
     return score / chars if chars else None
 

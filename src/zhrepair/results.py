@@ -96,8 +96,8 @@ class Detection:
     """How likely a document was spun: ``score`` in [0, 1], with readable evidence.
 
     ``llr`` is the log10 likelihood ratio spun vs. clean from the known spun forms found;
-    ``fluency`` the language model's mean log10 probability per character (clean news
-    reads about -2.8, spun text about -3.2); both feed ``score``.
+    ``fluency`` how much better the language model finds the words in context than alone
+    (log10 per character; see :mod:`zhrepair.detection`); both feed ``score``.
     """
 
     score: float
