@@ -66,13 +66,13 @@ def test_the_shipped_model_holds_numbers_only():
 
 def test_cli_induce_then_clean(tmp_path, spun_crawl, capsys):
     pages = tmp_path / "crawl.jsonl"
-    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:40])
+    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:30])
                      + "{broken\n", encoding="utf-8")
     site = tmp_path / "site.tsv"
     assert main(["lexicon", "induce", str(pages), "-o", str(site)]) == 0
     assert "1 record(s) could not be read" in capsys.readouterr().err
     lines = site.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("# zhrepair lexicon induce: 40 documents") and "look spun" in lines[0]
+    assert lines[0].startswith("# zhrepair lexicon induce: 30 documents") and "look spun" in lines[0]
     entries = [ln.split("\t") for ln in lines if not ln.startswith("#")]
     assert entries and all(len(e) == 4 and e[3] == "induced" and 0 < float(e[2]) <= 1 for e in entries)
 
@@ -80,7 +80,7 @@ def test_cli_induce_then_clean(tmp_path, spun_crawl, capsys):
     assert main(["clean", str(pages), "--induce", "-o", str(out)]) == 1  # the broken line is an error record
     assert (tmp_path / "clean.induced.tsv").read_text(encoding="utf-8") == site.read_text(encoding="utf-8")
     records = [json.loads(ln) for ln in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 41 and "error" in records[-1]
+    assert len(records) == 31 and "error" in records[-1]
     assert any(e["source"] == "induced" for r in records[:-1] for e in r["edits"])
 
 
@@ -106,7 +106,7 @@ def test_traditional_pages_are_read_in_simplified_and_nothing_is_nothing():
 
 def test_progress_is_reported_per_round(spun_crawl):
     seen: list[tuple[int, int, int]] = []
-    induce([d.spun for d in spun_crawl[:40]], progress=lambda *a: seen.append(a))
+    induce([d.spun for d in spun_crawl[:20]], progress=lambda *a: seen.append(a))
     assert seen and {r for r, _, _ in seen} <= {1, 2} and seen[0][:2] == (1, 0)
     last = [s for s in seen if s[0] == 1][-1]
     assert last[1] == last[2] > 0  # the first round ends with every form judged
@@ -114,7 +114,7 @@ def test_progress_is_reported_per_round(spun_crawl):
 
 def test_clean_induce_resume_keeps_the_lexicon_induced_before(tmp_path, spun_crawl, capsys):
     pages = tmp_path / "crawl.jsonl"
-    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:40]),
+    pages.write_text("".join(json.dumps({"text": d.spun}, ensure_ascii=False) + "\n" for d in spun_crawl[:20]),
                      encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(pages), "--induce", "-o", str(out)]) == 0

@@ -1,11 +1,11 @@
 /* The segmenter's dynamic programme in C (zhrepair.segment uses it when built).
  *
- * Table(table) -> the prefix table compiled for the programme
- *   table: dict mapping every vocabulary word to its log10 probability (float) and every
- *          proper prefix of a word that is not itself a word to None. Compiled, it is an
- *          open-addressing hash table over code points, probed with a hash that grows one
- *          character at a time, so trying the words that start at a position makes no
- *          Python string (a dict lookup needs one per probe: four times slower).
+ * Table(vocabulary) -> the table the programme probes
+ *   vocabulary: dict mapping every word to its log10 probability. The table holds every
+ *          word and every proper prefix of a word (as "prefix only"), in an open-addressing
+ *          hash table over code points probed with a hash that grows one character at a
+ *          time, so trying the words that start at a position makes no Python string (a
+ *          dict lookup needs one per probe: about three times slower).
  * cut(table, unknown, text) -> tuple of str (the table first, so functools.partial can bind it)
  *   table: a Table; unknown: the log10 probability of an unknown single character.
  * Same result as zhrepair.segment.Segmenter.cut_python: for each start, a known word
@@ -15,6 +15,7 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
@@ -56,14 +57,37 @@ static inline Py_ssize_t table_find(const Table *t, uint64_t h, int kind, const 
     }
 }
 
+/* The entry whose key is the code points key[0:len] (hash h), or -1. */
+static Py_ssize_t table_find_ucs4(const Table *t, uint64_t h, const Py_UCS4 *key, Py_ssize_t len) {
+    for (uint64_t slot = h & t->mask;; slot = (slot + 1) & t->mask) {
+        Py_ssize_t e = t->slots[slot] - 1;
+        if (e < 0) return -1;
+        if (t->hashes[e] == h && t->lengths[e] == len &&
+            memcmp(t->chars + t->offsets[e], key, sizeof(Py_UCS4) * (size_t)len) == 0)
+            return e;
+    }
+}
+
+static void table_insert(Table *t, Py_ssize_t e, uint64_t h, Py_ssize_t offset, Py_ssize_t len, double value) {
+    t->offsets[e] = offset;
+    t->lengths[e] = len;
+    t->hashes[e] = h;
+    t->values[e] = value;
+    uint64_t slot = h & t->mask;
+    while (t->slots[slot]) slot = (slot + 1) & t->mask;
+    t->slots[slot] = e + 1;
+}
+
+/* Table(vocabulary): every word with its log10 probability, and every proper prefix of a
+ * word that is not itself a word as "prefix only" (what Segmenter.prefix_table holds). */
 static PyObject *table_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     PyObject *dict;
     if (!PyArg_ParseTuple(args, "O!", &PyDict_Type, &dict)) return NULL;
-    Py_ssize_t n = PyDict_GET_SIZE(dict), total = 0, pos = 0;
+    Py_ssize_t total = 0, pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(dict, &pos, &key, &value)) {
         if (!PyUnicode_Check(key)) {
-            PyErr_SetString(PyExc_TypeError, "Table() takes a dict of str to float or None");
+            PyErr_SetString(PyExc_TypeError, "Table() takes a dict of str to a number");
             return NULL;
         }
         total += PyUnicode_GET_LENGTH(key);
@@ -71,44 +95,46 @@ static PyObject *table_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     Table *t = (Table *)type->tp_alloc(type, 0);
     if (!t) return NULL;
     uint64_t size = 8;
-    while (size < (uint64_t)n * 2) size <<= 1; /* at most half full */
+    while (size < (uint64_t)total * 2) size <<= 1; /* entries <= characters: at most half full */
     t->mask = size - 1;
-    t->chars = PyMem_Malloc(sizeof(Py_UCS4) * (total ? total : 1));
-    t->offsets = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
-    t->lengths = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
-    t->hashes = PyMem_Malloc(sizeof(uint64_t) * (n ? n : 1));
-    t->values = PyMem_Malloc(sizeof(double) * (n ? n : 1));
+    Py_ssize_t cap = total ? total : 1;
+    t->chars = PyMem_Malloc(sizeof(Py_UCS4) * cap);
+    t->offsets = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    t->lengths = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    t->hashes = PyMem_Malloc(sizeof(uint64_t) * cap);
+    t->values = PyMem_Malloc(sizeof(double) * cap);
     t->slots = PyMem_Calloc(size, sizeof(Py_ssize_t));
     if (!t->chars || !t->offsets || !t->lengths || !t->hashes || !t->values || !t->slots) {
         Py_DECREF(t);
         return PyErr_NoMemory();
     }
-    Py_ssize_t e = 0, at = 0;
+    Py_ssize_t n = 0, at = 0;
     pos = 0;
     while (PyDict_Next(dict, &pos, &key, &value)) {
-        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
-        int kind = PyUnicode_KIND(key);
-        const void *data = PyUnicode_DATA(key);
-        uint64_t h = FNV_OFFSET;
-        for (Py_ssize_t k = 0; k < len; k++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, k);
-            t->chars[at + k] = c;
-            h = fnv_step(h, c);
-        }
-        t->offsets[e] = at;
-        t->lengths[e] = len;
-        t->hashes[e] = h;
-        double v = value == Py_None ? NAN : PyFloat_AsDouble(value);
+        double v = PyFloat_AsDouble(value);
         if (v == -1.0 && PyErr_Occurred()) {
             Py_DECREF(t);
             return NULL;
         }
-        t->values[e] = v;
-        uint64_t slot = h & t->mask;
-        while (t->slots[slot]) slot = (slot + 1) & t->mask;
-        t->slots[slot] = e + 1;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(key);
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        Py_UCS4 *word = t->chars + at;
+        for (Py_ssize_t k = 0; k < len; k++) word[k] = PyUnicode_READ(kind, data, k);
+        uint64_t h = FNV_OFFSET;
+        for (Py_ssize_t k = 1; k <= len; k++) { /* its prefixes (each stored as a span of the word), then the word */
+            h = fnv_step(h, word[k - 1]);
+            Py_ssize_t e = table_find_ucs4(t, h, word, k);
+            if (k == len) {
+                if (e >= 0)
+                    t->values[e] = v; /* a word that was another word's prefix */
+                else
+                    table_insert(t, n++, h, at, k, v);
+            } else if (e < 0) {
+                table_insert(t, n++, h, at, k, NAN);
+            }
+        }
         at += len;
-        e++;
     }
     return (PyObject *)t;
 }
@@ -119,7 +145,7 @@ static PyTypeObject TableType = {
     .tp_basicsize = sizeof(Table),
     .tp_dealloc = (destructor)table_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A segmenter's prefix table (dict of str to float or None), compiled.",
+    .tp_doc = "A segmenter's vocabulary (dict of word to log10 probability) and its words' prefixes, compiled.",
     .tp_new = table_new,
 };
 

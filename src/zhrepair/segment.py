@@ -40,16 +40,24 @@ class Segmenter:
     """``cut(text)`` → the most probable word sequence, as a tuple (results are cached)."""
 
     def __init__(self, vocabulary: Mapping[str, float], unknown_logprob: float) -> None:
-        # every word and every prefix of a word; prefixes that are not words map to None
-        table: dict[str, float | None] = dict.fromkeys(w[:k] for w in vocabulary if len(w) > 1 for k in range(1, len(w)))
-        table.update(vocabulary)
-        self._table = table
+        self._vocabulary = vocabulary
         self._unknown = unknown_logprob
         self._missing: float = float('inf')  # a sentinel no log probability equals
         self.cut = functools.lru_cache(maxsize=CUT_CACHE)(self._cut)
-        self._compiled = None if _native_table is None else _native_table(table)  # the table for the C version
+        # the C version's table (words and their prefixes, compiled); the Python one builds its own
+        self._compiled = None if _native_table is None else _native_table(
+            vocabulary if isinstance(vocabulary, dict) else dict(vocabulary))
         if _native_joined is not None:  # the C version, without a Python frame in between
             self.joined = functools.partial(_native_joined, self._compiled, unknown_logprob)  # type: ignore[method-assign]
+
+    @functools.cached_property
+    def _table(self) -> dict[str, float | None]:
+        """Every word and every prefix of a word; prefixes that are not words map to None
+        (the Python programme's table; built on its first use)."""
+        vocabulary = self._vocabulary
+        table: dict[str, float | None] = dict.fromkeys(w[:k] for w in vocabulary if len(w) > 1 for k in range(1, len(w)))
+        table.update(vocabulary)
+        return table
 
     def joined(self, text: str) -> str:
         """The words of *text*, separated by single spaces (what KenLM reads); not cached."""
