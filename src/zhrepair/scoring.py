@@ -104,7 +104,7 @@ class SiteScorer:
 
     @property
     def cache_size(self) -> int:
-        """Window scores held now (never more than ``4 * SCORE_CACHE``)."""
+        """Window scores held now (at most ``SCORE_CACHE`` per table, plus one site's windows)."""
         return sum(map(len, self._tables))
 
     def _score(self, text: str, bos: bool, eos: bool) -> float:
