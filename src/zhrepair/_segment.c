@@ -43,22 +43,8 @@ static void table_dealloc(Table *t) {
 
 static inline uint64_t fnv_step(uint64_t h, Py_UCS4 c) { return (h ^ (uint64_t)c) * FNV_PRIME; }
 
-/* The entry of the key text[i:i+len] whose hash is h, or -1. */
-static inline Py_ssize_t table_find(const Table *t, uint64_t h, int kind, const void *data, Py_ssize_t i,
-                                    Py_ssize_t len) {
-    for (uint64_t slot = h & t->mask;; slot = (slot + 1) & t->mask) {
-        Py_ssize_t e = t->slots[slot] - 1;
-        if (e < 0) return -1;
-        if (t->hashes[e] != h || t->lengths[e] != len) continue;
-        const Py_UCS4 *key = t->chars + t->offsets[e];
-        Py_ssize_t k = 0;
-        while (k < len && key[k] == PyUnicode_READ(kind, data, i + k)) k++;
-        if (k == len) return e;
-    }
-}
-
 /* The entry whose key is the code points key[0:len] (hash h), or -1. */
-static Py_ssize_t table_find_ucs4(const Table *t, uint64_t h, const Py_UCS4 *key, Py_ssize_t len) {
+static inline Py_ssize_t table_find(const Table *t, uint64_t h, const Py_UCS4 *key, Py_ssize_t len) {
     for (uint64_t slot = h & t->mask;; slot = (slot + 1) & t->mask) {
         Py_ssize_t e = t->slots[slot] - 1;
         if (e < 0) return -1;
@@ -79,7 +65,7 @@ static void table_insert(Table *t, Py_ssize_t e, uint64_t h, Py_ssize_t offset, 
 }
 
 /* Table(vocabulary): every word with its log10 probability, and every proper prefix of a
- * word that is not itself a word as "prefix only" (what Segmenter.prefix_table holds). */
+ * word that is not itself a word as "prefix only" (what Segmenter._table holds in Python). */
 static PyObject *table_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
     PyObject *dict;
     if (!PyArg_ParseTuple(args, "O!", &PyDict_Type, &dict)) return NULL;
@@ -124,7 +110,7 @@ static PyObject *table_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
         uint64_t h = FNV_OFFSET;
         for (Py_ssize_t k = 1; k <= len; k++) { /* its prefixes (each stored as a span of the word), then the word */
             h = fnv_step(h, word[k - 1]);
-            Py_ssize_t e = table_find_ucs4(t, h, word, k);
+            Py_ssize_t e = table_find(t, h, word, k);
             if (k == len) {
                 if (e >= 0)
                     t->values[e] = v; /* a word that was another word's prefix */
@@ -151,13 +137,14 @@ static PyTypeObject TableType = {
 
 /* Fill step[i] (the length of the word starting at i on the best path); 0 on success. */
 static int segment(PyObject *text, const Table *table, double unknown, Py_ssize_t n, Py_ssize_t *step) {
+    Py_UCS4 *chars = PyUnicode_AsUCS4Copy(text); /* the text as code points, like the table's keys */
+    if (!chars) return -1;
     double *best = PyMem_Malloc(sizeof(double) * (n + 1));
     if (!best) {
+        PyMem_Free(chars);
         PyErr_NoMemory();
         return -1;
     }
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
     best[n] = 0.0;
     step[n] = 1;
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
@@ -166,8 +153,8 @@ static int segment(PyObject *text, const Table *table, double unknown, Py_ssize_
         int found = 0;
         uint64_t h = FNV_OFFSET;
         for (Py_ssize_t j = i + 1; j <= n; j++) {
-            h = fnv_step(h, PyUnicode_READ(kind, data, j - 1));
-            Py_ssize_t e = table_find(table, h, kind, data, i, j - i);
+            h = fnv_step(h, chars[j - 1]);
+            Py_ssize_t e = table_find(table, h, chars + i, j - i);
             if (e < 0) break;                 /* neither a word nor a word's prefix */
             double v = table->values[e];
             if (isnan(v)) continue;           /* a prefix only */
@@ -182,6 +169,7 @@ static int segment(PyObject *text, const Table *table, double unknown, Py_ssize_
         step[i] = top_len;
     }
     PyMem_Free(best);
+    PyMem_Free(chars);
     return 0;
 }
 
