@@ -95,6 +95,31 @@ def test_single_character_key_inside_words():
     assert counts(kept) == {("峰峦区", "山区"): 1, ("登峰峦", "登山"): 1}
 
 
+def test_shared_characters_around_every_context_belong_to_the_key():
+    """A word key seen inside longer words (中央 → 中心 in 中央政治局 and 中央文献) is the
+    smallest pair all of them contain, not the bare characters that differ (心 ← 央)."""
+    texts = [("中央政治局开会。", "中心政治局开会。"), ("出版中央文献。", "出版中心文献。")]
+    assert counts(texts) == {("中心", "中央"): 2}
+
+
+def test_word_swapped_for_a_word_sharing_a_character_stays_whole():
+    """坚定不移 → 百折不挠 share 不 by chance: one key, not 百折 ← 坚定 and 挠 ← 移."""
+    assert counts([("我们坚定不移推进改革。", "我们百折不挠推进改革。")]) == {("百折不挠", "坚定不移"): 1}
+
+
+def test_word_key_is_not_cut_to_its_differing_character():
+    """关系 → 干系 and 相关 → 相干 are words for words: two keys, not one key 关 → 干."""
+    texts = [("两国关系很好。", "两国干系很好。"), ("相关部门到场。", "相干部门到场。")]
+    assert counts(texts) == {("干系", "关系"): 1, ("相干", "相关"): 1}
+
+
+def test_unknown_parts_between_known_pairs():
+    """Three adjacent swaps (方针 → 目标, 不 → 没有, 动摇 → 摇动): the known middle pair
+    fixes where the two unknown ones end."""
+    texts = [("他不去。", "他没有去。"), ("坚持总方针不动摇。", "坚持总目标没有摇动。")]
+    assert counts(texts) == {("没有", "不"): 2, ("目标", "方针"): 1, ("摇动", "动摇"): 1}
+
+
 def test_learned_pairs_match_the_simulated_spinner():
     """Spin clean text with a known dictionary: every pair it used comes back, nothing else."""
     pairs = {"发展": ["繁荣"], "创新": ["改进"], "配置": ["设置装备摆设"], "重要": ["主要"], "利用": ["哄骗"]}

@@ -11,13 +11,15 @@ is left unchanged (停车场 → 泊车场 gives 泊车 ← 停车; 下决心 �
 inside a run of shared characters; an insertion at such a boundary goes with the
 neighbour that changed (在学校 → 正在书院). A cut inside a word is dropped when the
 changed part is left unchanged somewhere in the input: in a spinner that swaps every
-occurrence that part is no key of its own (现代 kept elsewhere: 现代化 stays whole). So
-every piece starts and ends on the original's fine boundaries (党建 → 党筑 gives the
-pair 党筑 ← 党建, not 筑 ← 建).
+occurrence that part is no key of its own (现代 kept elsewhere: 现代化 stays whole), and
+so is a word swapped for a word (坚定不移 → 百折不挠 share 不 by chance). So every piece
+starts and ends on the original's fine boundaries (党建 → 党筑 gives the pair 党筑 ← 党建,
+not 筑 ← 建).
 
 A changed piece of several fine parts (adjacent swaps: 发展创新 → 繁荣改进) is split
-through the pairs the input shows elsewhere: every part a known pair or unchanged but
-at most one, whose original is never left unchanged; known pairs are the single-part
+through the pairs the input shows elsewhere: every part a known pair or unchanged, but
+for parts whose original is never left unchanged, with a known pair between any two of
+them (方针不动摇 → 目标没有摇动 with 没有 ← 不 known); known pairs are the single-part
 pieces, grown with the parts of each split, re-splitting until nothing changes. Else
 equal-length sides are cut at the same offsets, at word boundaries, or at the inner cuts
 of a piece of several words when no part's original is ever left unchanged; a single word
@@ -25,7 +27,10 @@ of a piece of several words when no part's original is ever left unchanged; a si
 
 Last, a pair whose two sides share edge characters (人民 → 人平易近) becomes its core
 (平易近 ← 民) when the same core shows in two different pairs and its original is never
-left unchanged: a one-character key replaced inside words.
+left unchanged: a one-character key replaced inside words. The key keeps the shared
+characters that every such pair has next to the core (中央政治局 and 中央文献 give
+中心 ← 中央), and a word swapped for a word keeps its own pair (干系 ← 关系 and 相干 ←
+相关 are two keys, not 干 ← 关).
 
 Words inserted where nothing changed are keyword stuffing and give nothing; the same
 string at the edge of a changed block elsewhere is stripped there too. Deletions give
@@ -37,6 +42,7 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -205,6 +211,7 @@ def _segments(o: str, s: str, fine: Sequence[int], words: set[int], kept: str) -
         else:  # the side where the spun piece is a word (过程中 → 过程当中 gives 当中 ← 中)
             cuts.append((p, lo if s[lo:nj] in vocab or s[pj:hi] not in vocab else hi))
     cuts.append((len(o), len(s)))
+    cuts = _whole_word_swaps(o, s, cuts, words, vocab)
     merged: list[tuple[int, int, int, int]] = []
     for (a, i), (b, j) in zip(cuts, cuts[1:]):
         if merged and (i == j or merged[-1][2] == merged[-1][3]):  # a piece that vanished goes with its neighbour
@@ -218,46 +225,70 @@ def _segments(o: str, s: str, fine: Sequence[int], words: set[int], kept: str) -
     return merged
 
 
+def _whole_word_swaps(o: str, s: str, cuts: list[tuple[int, int]], words: set[int],
+                      vocab: dict[str, float]) -> list[tuple[int, int]]:
+    """*cuts* without those inside an original word whose whole spun counterpart is a word
+    too: a word swapped for a word (坚定不移 → 百折不挠, 越来越 → 愈来愈) is one key, even where
+    the two share a character."""
+    at = dict(cuts)
+    drop: set[int] = set()
+    ends = sorted(words | {0})
+    for a, b in zip(ends, ends[1:]):
+        inner = [p for p in at if a < p < b]
+        if inner and a in at and b in at:
+            spun = s[at[a]:at[b]]
+            if spun != o[a:b] and len(spun) > 1 and spun in vocab:
+                drop.update(inner)
+    return [c for c in cuts if c[0] not in drop] if drop else cuts
+
+
 def _known_path(o: str, s: str, points: Sequence[int], known: set[_Pair], kept: str) -> list[_Pair] | None:
     """*o*'s parts at *points* paired with parts of *s*: every part a known pair or
-    unchanged, but for at most one whose original is never left unchanged in the input
-    (``None`` when there is no such path)."""
+    unchanged, but for parts whose original is never left unchanged in the input, with a
+    known pair between any two of them (it fixes where each ends); the path with the fewest
+    unknown parts (``None`` when there is none)."""
     bounds = [0, *points, len(o)]
-    # state (part index, spun offset, unknown parts used) → previous state
-    start = (0, 0, 0)
-    reach: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
+    n = len(bounds) - 1
+    # state (part index, spun offset, an unknown part since the last known pair) →
+    # (unknown parts so far, previous state)
+    start = (0, 0, False)
+    best: dict[tuple[int, int, bool], tuple[int, tuple[int, int, bool] | None]] = {start: (0, None)}
     frontier = [start]
-    for k in range(1, len(bounds)):
-        nxt = []
-        for (pk, js, u) in frontier:
-            if pk != k - 1:
-                continue
-            piece = o[bounds[pk]:bounds[k]]
-            free = u == 0 and piece not in kept
+    for k in range(1, n + 1):
+        piece = o[bounds[k - 1]:bounds[k]]
+        free = piece not in kept
+        nxt: list[tuple[int, int, bool]] = []
+        for state in frontier:
+            _, js, last_unknown = state
+            used = best[state][0]
             for je in range(js, len(s) + 1):
                 t = s[js:je]
-                if t == piece or (t, piece) in known:
-                    state = (k, je, u)
-                elif free and t:
-                    state = (k, je, 1)
+                if t == piece:  # unchanged: no anchor between two unknown parts (坚定不移 → 百折不挠)
+                    step = (k, je, last_unknown), used
+                elif (t, piece) in known:
+                    step = (k, je, False), used
+                elif free and t and not last_unknown:
+                    step = (k, je, True), used + 1
                 else:
                     continue
-                if state not in reach:
-                    reach[state] = (pk, js, u)
-                    nxt.append(state)
+                node, cost = step
+                if node not in best:
+                    nxt.append(node)
+                elif best[node][0] <= cost:
+                    continue
+                best[node] = (cost, state)
         frontier = nxt
-    n = len(bounds) - 1
-    for end in ((n, len(s), 0), (n, len(s), 1)):  # a path through known pairs only first
-        if end in reach:
-            out, node = [], end
-            while node != start:
-                prev = reach[node]
-                assert prev is not None
-                out.append((s[prev[1]:node[1]], o[bounds[prev[0]]:bounds[node[0]]]))
-                node = prev
-            if len(out) > 1:
-                return [p for p in reversed(out) if p[0] != p[1]]
-    return None
+    ends = [e for e in ((n, len(s), False), (n, len(s), True)) if e in best]
+    if not ends:
+        return None
+    at = min(ends, key=lambda e: best[e][0])
+    out = []
+    while at != start:
+        prev = best[at][1]
+        assert prev is not None
+        out.append((s[prev[1]:at[1]], o[bounds[prev[0]]:bounds[at[0]]]))
+        at = prev
+    return [p for p in reversed(out) if p[0] != p[1]] if len(out) > 1 else None
 
 
 @dataclass
@@ -309,8 +340,9 @@ def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
     return [(s, o)]
 
 
-def _core(pair: _Pair) -> _Pair:
-    """The pair without the characters its two sides share at either end."""
+def _core(pair: _Pair) -> tuple[_Pair, str, str]:
+    """The pair without the characters its two sides share at either end, and those
+    shared ends (left, right)."""
     s, o = pair
     n = 0
     while n < min(len(s), len(o)) - 1 and s[n] == o[n]:
@@ -318,7 +350,23 @@ def _core(pair: _Pair) -> _Pair:
     m = 0
     while m < min(len(s), len(o)) - n - 1 and s[-1 - m] == o[-1 - m]:
         m += 1
-    return s[n: len(s) - m], o[n: len(o) - m]
+    return (s[n: len(s) - m], o[n: len(o) - m]), s[:n], s[len(s) - m:]
+
+
+def _word_for_word(pair: _Pair) -> bool:
+    """Both sides are words of two or more characters (干系 ← 关系: a key of its own)."""
+    vocab, _ = _vocabulary()
+    return all(len(x) > 1 and x in vocab for x in pair)
+
+
+def _common_key(core: _Pair, widened: Iterable[_Pair]) -> _Pair:
+    """The smallest pair that every widened pair of *core* contains: the core with the
+    shared characters all of them have next to it (中心政治局 ← 中央政治局 and 中心文献 ←
+    中央文献 give 中心 ← 中央, not 心 ← 央)."""
+    lefts, rights = zip(*(_core(pr)[1:] for pr in widened))
+    left = os.path.commonprefix([x[::-1] for x in lefts])[::-1]
+    right = os.path.commonprefix(list(rights))
+    return left + core[0] + right, left + core[1] + right
 
 
 @dataclass
@@ -366,18 +414,20 @@ def learn_counts(pairs_of_texts: Iterable[tuple[str, str]]) -> LearnedPairs:
             break
         known = grown
     # a pair widened over shared characters (人民 → 人平易近) is its core (平易近 ← 民) when the
-    # same core shows in two different words and the core's original is never left unchanged
+    # same core shows in two different words, with the shared characters all of them have
+    # next to it, and that key's original is never left unchanged
     contexts: dict[_Pair, set[_Pair]] = {}
     for prs in found_pairs:
         for pr in prs:
-            c = _core(pr)
+            c = _core(pr)[0]
             if c != pr:
                 contexts.setdefault(c, set()).add(pr)
+    keys = {c: _common_key(c, widened) for c, widened in contexts.items() if len(widened) > 1}
     for prs in found_pairs:
         for pr in prs:
-            c = _core(pr)
-            if c != pr and len(contexts[c]) > 1 and c[1] not in kept_text:
-                pr = c
+            key = keys.get(_core(pr)[0])
+            if key is not None and key[1] not in kept_text and not _word_for_word(pr):
+                pr = key
             if pr[0] and pr[1]:
                 out.counts[pr] += 1
     return out
