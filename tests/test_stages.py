@@ -157,6 +157,18 @@ def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
     assert scan.opportunities["sample"] == 2  # 我们 (咱们 → 我们) and 坚持 (僵持 → 坚持) stand unspun
 
 
+def test_latin_forms_match_only_whole_latin_words(lm):
+    """A lexicon's mm ← 妹妹 is a site where mm stands alone, never inside "command" or "10mm";
+    a form ending in a Latin letter (了ok ← 了好) is none inside "了okay"."""
+    finder = candidates.CandidateFinder(zhrepair.Lexicon.from_pairs([("mm", "妹妹"), ("了ok", "了好")]),
+                                        zhrepair.Lexicon(), lm, TUNED)
+    text = "运行command，宽10mm，我的mm来了okay，她说mm。"
+    view = normalise.normalise(text)
+    scan = finder.scan(view.text, view.clauses())
+    expected = [("mm", text.index("我的mm") + 2), ("mm", text.index("说mm") + 1)]
+    assert [(text[s.start:s.end], s.start) for s in scan.sites] == expected
+
+
 def test_stuffing_sites_only_for_repeated_unexplained_original_forms():
     text = "机制创新，冠军创新。企业创新，科技创新是关键"
     view = normalise.normalise(text)

@@ -30,6 +30,16 @@ from .tuning import Tuning
 PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
 
 
+def _latin(ch: str) -> bool:
+    """An ASCII letter or digit."""
+    return ch.isascii() and ch.isalnum()
+
+
+def _inside_latin_word(text: str, s: int, e: int) -> bool:
+    """``text[s:e]`` continues a Latin word or number on either side (mm in "command")."""
+    return (s > 0 and _latin(text[s]) and _latin(text[s - 1])) or (e < len(text) and _latin(text[e - 1]) and _latin(text[e]))
+
+
 class CandidateFinder:
     """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
 
@@ -74,6 +84,9 @@ class CandidateFinder:
         self.whitelist = frozenset(lexicon.whitelist)  # never edited, nor anything overlapping them
         self._automaton = ahocorasick.Automaton()
         keys = set(self._options) | set(self.original_sources) | self.whitelist
+        # forms that begin or end with a Latin letter or digit match only as whole Latin
+        # words (a lexicon's mm ← 妹妹 is no site in "command")
+        self._latin_edged = frozenset(k for k in keys if _latin(k[0]) or _latin(k[-1]))
         for key in keys:
             self._automaton.add_word(key, key)
         if keys:
@@ -94,8 +107,11 @@ class CandidateFinder:
         standing: Counter = Counter()
         protected: list[tuple[int, int]] = []
         if self._has_keys:
+            latin_edged = self._latin_edged
             for end_idx, key in self._automaton.iter(text, start, len(text) if end is None else end):
                 s, e = end_idx - len(key) + 1, end_idx + 1
+                if key in latin_edged and _inside_latin_word(text, s, e):
+                    continue
                 if key in self.whitelist:
                     protected.append((s, e))
                 options = self._options.get(key)
