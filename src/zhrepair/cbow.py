@@ -77,6 +77,23 @@ class Cbow:
     def __contains__(self, word: object) -> bool:
         return word in self.index
 
+    def prepare(self) -> None:
+        """Build the float rows now (:attr:`input_vectors`, :attr:`output_vectors`), not on first use."""
+        self.input_vectors, self.output_vectors  # noqa: B018
+
+    @functools.cached_property
+    def input_vectors(self) -> np.ndarray:
+        """The input vectors as float32 rows, and a last row of zeros for an unknown word
+        (built on first use)."""
+        rows = np.zeros((len(self._input) + 1, self._input.shape[1]), dtype=np.float32)
+        np.multiply(self._input, self._input_scale[:, None], out=rows[:-1])
+        return rows
+
+    @functools.cached_property
+    def output_vectors(self) -> np.ndarray:
+        """The output vectors as float32 rows (built on first use)."""
+        return self._output.astype(np.float32) * self._output_scale[:, None]
+
     @property
     def dims(self) -> int:
         return int(self._input.shape[1])

@@ -93,7 +93,7 @@ class _Prepared:
     different originals, its (spun, original) choice key.
     """
 
-    def __init__(self, sites: list[Site], tuning: Tuning) -> None:
+    def __init__(self, sites: list[Site], tuning: Tuning, opinions: bool = True) -> None:
         self.sites = sites
         self.choice_strength = tuning.choice_strength
         self.lm_weight = tuning.lm_weight
@@ -139,7 +139,7 @@ class _Prepared:
         self.choice_opts = np.flatnonzero(self.opt_choice >= 0)
         self.ks_site = np.array([i for i, _ in keep_pairs], dtype=np.intp)
         self.ks_src = np.array(ks_src, dtype=np.intp)
-        self.opt_prior = self._priors()
+        self.opt_prior = self._priors(opinions)
         # sites per rate key (a site counts a key once), and per source
         distinct = np.unique(self.opt_site * max(n_forms, 1) + self.opt_form)
         self.form_count = np.bincount(distinct % max(n_forms, 1), minlength=n_forms).astype(float)
@@ -157,13 +157,19 @@ class _Prepared:
         self.choice_n = per_site.astype(float)[self.opt_site[self.choice_opts]]
         self.own = np.zeros(len(self.choice_opts))  # each choice option's share of the mass, last fit
 
-    def _priors(self) -> np.ndarray:
+    def _priors(self, opinions: bool = True) -> np.ndarray:
+        """``choice * 10 ** (lm_weight * gain)`` per option, the gain being the language
+        model's ``delta`` plus, with *opinions*, the second judge's ``opinion``."""
         lm_weight = self.lm_weight
-        return np.array([o.choice * 10.0 ** min(lm_weight * o.delta, 30.0) for site in self.sites for o in site.options],
-                        dtype=float)
+        if opinions:
+            return np.array([o.choice * 10.0 ** min(lm_weight * (o.delta + o.opinion), 30.0)
+                             for site in self.sites for o in site.options], dtype=float)
+        return np.array([o.choice * 10.0 ** min(lm_weight * o.delta, 30.0)
+                         for site in self.sites for o in site.options], dtype=float)
 
     def rescored(self) -> "_Prepared":
-        """The same sites after their options were scored again: new priors, no shares yet."""
+        """The same sites after their options were scored again: new priors (with the
+        second opinion, ``Option.opinion``), no shares yet."""
         new = copy.copy(self)
         new.opt_prior = self._priors()
         new.own = np.zeros(len(self.choice_opts))
@@ -211,8 +217,8 @@ class _Prepared:
         return keep + np.bincount(self.opt_site, weights=weights, minlength=self.n_sites)
 
 
-def _prepare(sites: list[Site], tuning: Tuning) -> _Prepared:
-    return _Prepared(sites, tuning)
+def _prepare(sites: list[Site], tuning: Tuning, opinions: bool = True) -> _Prepared:
+    return _Prepared(sites, tuning, opinions)
 
 
 def fit(prepared: _Prepared, opportunities: Counter, tuning: Tuning) -> Parameters:
@@ -299,13 +305,13 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
     ratio. The verdict (likelihood ratio, spun or not) is that of the lexicons' own entries:
     where two-hop chains are loaded it comes from a fit without them, so that chains only
     ever restore in a document the direct entries call spun."""
-    prepared = _prepare(sites, tuning)
+    prepared = _prepare(sites, tuning, opinions=False)
     params = fit(prepared, opportunities, tuning)
     direct = _without_chains(sites)
     if direct is sites:
         judged, judged_params = prepared, params
     else:
-        judged = _prepare(direct, tuning)
+        judged = _prepare(direct, tuning, opinions=False)
         judged_params = fit(judged, opportunities, tuning)
     clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
     llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)

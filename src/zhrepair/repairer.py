@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, Sequence, Union
 
 from . import candidates, chrome, decision, decoder, detection, importers, lexicon_cache, lexicon_store, normalise
 from .bulk import paused_gc
+from .cbow import Cbow, CbowMismatch, shared_cbow
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel, shared_model
 from .lexicon import Lexicon, default_char_swaps
@@ -44,6 +45,7 @@ class Resources:
     segmenter: Segmenter
     finder: candidates.CandidateFinder
     scorer: SiteScorer
+    cbow: Cbow | None = None  # the second opinion's vectors (Tuning.cbow_weight), None when off or unavailable
 
 
 @dataclass
@@ -160,8 +162,21 @@ class Repairer:
                                                             self.config.single_char_forms)
                     segmenter = lm.segmenter
                     scorer = SiteScorer(lm, segmenter, self.tuning.unigram_discount)
-                    self._resources = Resources(lm, segmenter, finder, scorer)
+                    self._resources = Resources(lm, segmenter, finder, scorer, self._load_cbow(lm))
         return self
+
+    def _load_cbow(self, lm: LanguageModel) -> Cbow | None:
+        """The shipped CBOW vectors when the second opinion is on; None (logged) for a
+        language model they were not fitted for."""
+        if not self.tuning.cbow_weight:
+            return None
+        try:
+            vectors = shared_cbow(lm)
+        except CbowMismatch as exc:
+            log.warning("second opinion off: %s", exc)
+            return None
+        vectors.prepare()
+        return vectors
 
     def _add_thesaurus(self, lm: LanguageModel) -> None:
         """Synonym candidates for words no loaded lexicon knows (source ``cilin``)."""
@@ -296,6 +311,8 @@ class Repairer:
         context = Context(text)
         for clause, site in placed:
             res.scorer.score_site(clause, site, context, window)
+        if res.cbow is not None and tuning.cbow_weight:
+            res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_floor)
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):

@@ -5,18 +5,29 @@ each side, cut at the clause's edges — is segmented with the model's vocabular
 scored; ``Option.delta`` is that log10 probability minus the same for the spun text.
 Context windows can come from a partly restored text (:class:`Context`), so a site
 surrounded by spun words is judged again once its neighbours are restored.
+
+A second judge sees both sides of a site at once: :meth:`SiteScorer.second_opinion` sets
+``Option.opinion``, the CBOW vectors' (:mod:`.cbow`) log10 gain of the option over the spun
+form from the words around it, weighted by ``Tuning.cbow_weight``; the decoder adds it to
+``delta`` where it decides between originals and keeping (not for the document's verdict).
 """
 
 from __future__ import annotations
 
 import bisect
-from typing import Sequence
+import math
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
 
 from .languagemodel import LanguageModel
 from .normalise import Clause
 from .results import EditKind
 from .segment import Segmenter
 from .sites import Option, Site
+
+if TYPE_CHECKING:
+    from .cbow import Cbow
 
 
 class Context:
@@ -101,6 +112,8 @@ class SiteScorer:
         # window text -> log10 probability, one table per (bos, eos): index bos + 2 * eos
         self._tables: tuple[dict[str, float], ...] = ({}, {}, {}, {})
         self._shifts: dict[tuple[str, str], float] = {}
+        # per spun form, its CBOW row and its known originals' texts and rows (second_opinion)
+        self._cbow_forms: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]] | None] = {}
 
     @property
     def cache_size(self) -> int:
@@ -170,7 +183,77 @@ class SiteScorer:
             if option.kind is EditKind.DELETION:
                 option.delta += self._kept_word_cost(spun)
 
+    def second_opinion(self, cbow: "Cbow", text: str, placed: Sequence[tuple[Clause, Site]], weight: float,
+                       floor: float) -> None:
+        """Set ``opinion`` of each word-swap option: *weight* times the CBOW judge's log10 gain
+        of the option's text over the spun form's in the slot, from the ``cbow.window`` words
+        on each side (cut from the text around the site, inside its clause). Options or spun
+        forms the vectors do not know, sites with no known word around, and sites whose
+        options the language model already put below *floor* (their ``delta``: scored
+        first) get none."""
+        index, cut, w = cbow.index, self.segmenter.cut, cbow.window
+        span = 4 * w  # characters each side: enough for w words
+        swap = EditKind.WORD_SWAP
+        forms = self._cbow_forms
+        ctx_ids: list[int] = []
+        ctx_ends: list[int] = []
+        judged: list[tuple[Site, tuple[str, ...], int]] = []  # site, its known option texts, their first row
+        row_word: list[int] = []
+        row_spun: list[int] = []
+        for clause, site in placed:
+            if not any(o.delta >= floor for o in site.options):
+                continue
+            if site.spun in forms:
+                form = forms[site.spun]
+            else:
+                if len(forms) >= FORM_CACHE:
+                    forms.clear()
+                form = forms[site.spun] = _cbow_form(index, site.spun, [o.text for o in site.options if o.kind is swap])
+            if form is None:
+                continue
+            s, e = site.start, site.end
+            left = cut(text[max(clause.start, s - span):s])[-w:]
+            right = cut(text[e:min(clause.end, e + span)])[:w]
+            ctx = [i for x in (*left, *right) if (i := index.get(x)) is not None]
+            if not ctx:
+                continue
+            ctx_ids += ctx
+            ctx_ends.append(len(ctx_ids))
+            spun_id, texts, ids = form
+            judged.append((site, texts, len(row_word)))
+            row_word += ids
+            row_spun += [spun_id] * len(ids)
+        if not judged:
+            return
+        ends = np.array(ctx_ends)
+        starts = np.concatenate(([0], ends[:-1]))
+        hidden = np.add.reduceat(cbow.input_vectors[ctx_ids], starts, axis=0) / (ends - starts)[:, None]
+        per_site = np.diff(np.append([t[2] for t in judged], len(row_word)))
+        output = cbow.output_vectors
+        gains = np.einsum("ij,ij->i", output[row_word] - output[row_spun], np.repeat(hidden, per_site, axis=0))
+        gains *= weight / math.log(10.0)
+        values = gains.tolist()
+        for site, texts, first in judged:
+            by_text = dict(zip(texts, values[first:first + len(texts)]))
+            for o in site.options:
+                if o.kind is swap:
+                    o.opinion = by_text.get(o.text, 0.0)
+
     def _kept_word_cost(self, word: str) -> float:
         """A deletion's correction: a shorter text always scores higher, so compare with the
         word's own unigram cost; only a word that fits its context worse than chance goes."""
         return sum(self.lm.logprob(x) for x in self.segmenter.cut(word))
+
+
+#: spun forms whose CBOW rows a scorer keeps (a full table is emptied)
+FORM_CACHE = 50_000
+
+
+def _cbow_form(index: dict[str, int], spun: str, texts: Sequence[str]) -> tuple[int, tuple[str, ...], tuple[int, ...]] | None:
+    """A spun form's row and its distinct known originals' texts and rows; None when the
+    form or all of them are unknown to the vectors."""
+    spun_id = index.get(spun)
+    if spun_id is None:
+        return None
+    known = {t: i for t in texts if (i := index.get(t)) is not None}
+    return (spun_id, tuple(known), tuple(known.values())) if known else None

@@ -35,6 +35,7 @@ class Option:
     kind: EditKind
     rule: str = ""  # a char-swap rule (关→闭): its rate is shared by every word it touches
     delta: float = 0.0  # language-model log10 gain of this option over keeping the site
+    opinion: float = 0.0  # a second judge's log10 gain over keeping the site, weighted (scoring.second_opinion)
 
 
 @dataclass(slots=True)

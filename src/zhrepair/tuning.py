@@ -56,6 +56,14 @@ class Tuning:
     unigram_discount: float = _c(
         0.225, "share of the words' own unigram log ratio taken out of an option's LM gain (the decoder's rates "
         "already count how often a form is spun)", FITTED_SEARCH)
+    cbow_weight: float = _c(
+        0.5, "weight of the CBOW vectors' log10 gain (the words on both sides of a site; scoring.second_opinion) "
+        "added to an option's language-model gain", FITTED_SEARCH + "; benchmarks.second_opinion checks it on the TUNE "
+        "articles the vectors were not fitted on (0.25, 0.5 and 1.0 tried: 0.5 best)")
+    opinion_floor: float = _c(
+        -3.0, "a site whose options all have a language-model gain below this gets no second opinion (a cost cap)",
+        "chosen: on TUNE articles with all eight dictionaries loaded, 99% of opinions are below +1.1 and none "
+        "is larger than 5.1 either way; 36% of sites are below this floor")
     window: int = _c(3, "characters of context on each side of a site when scoring it (RepairConfig.window default)",
                      FITTED_SEARCH)
 
