@@ -205,7 +205,7 @@ def test_score_site_prefers_the_original_in_context(repairer):
 def test_second_opinion_is_the_cbow_gain_from_both_sides(repairer, segmenter):
     """``Option.opinion`` = weight × (CBOW logit of the option − of the spun form) / ln 10, from
     the vectors' window of words on each side (the reference: ``Cbow.logits``); an option
-    the vectors do not know, or a site the language model put below the floor, gets none."""
+    the vectors do not know, or a site the language model has settled, gets none."""
     import math
 
     cbow = repairer.resources.cbow
@@ -217,13 +217,15 @@ def test_second_opinion_is_the_cbow_gain_from_both_sides(repairer, segmenter):
     options = [Option("繁荣", 1.0, "lex", EditKind.WORD_SWAP), Option("不是词语的串", 1.0, "lex", EditKind.WORD_SWAP)]
     site = Site(at, at + 2, "发展", options)
     hopeless = Site(0, 2, "我们", [Option("你们", 1.0, "lex", EditKind.WORD_SWAP, delta=-5.0)])
-    repairer.resources.scorer.second_opinion(cbow, view.text, [(clause, site), (clause, hopeless)], 0.5, -3.0)
+    settled = Site(at, at + 2, "发展", [Option("繁荣", 1.0, "lex", EditKind.WORD_SWAP, delta=5.0)])
+    placed = [(clause, site), (clause, hopeless), (clause, settled)]
+    repairer.resources.scorer.second_opinion(cbow, view.text, placed, 0.5, 3.0)
     left = segmenter.cut(text[max(0, at - 4 * cbow.window):at])[-cbow.window:]
     right = segmenter.cut(text[at + 2:at + 2 + 4 * cbow.window])[:cbow.window]
     logits = cbow.logits([(left, right)], ["繁荣", "发展"])[0]
     assert options[0].opinion == pytest.approx(0.5 * (logits[0] - logits[1]) / math.log(10), rel=1e-4)
     assert options[0].opinion < 0  # 发展 fits 坚持和_中国特色 better than 繁荣
-    assert options[1].opinion == 0.0 and hopeless.options[0].opinion == 0.0
+    assert options[1].opinion == 0.0 and hopeless.options[0].opinion == 0.0 and settled.options[0].opinion == 0.0
 
 
 def test_second_opinion_never_changes_the_verdict():

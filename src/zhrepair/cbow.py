@@ -77,22 +77,13 @@ class Cbow:
     def __contains__(self, word: object) -> bool:
         return word in self.index
 
-    def prepare(self) -> None:
-        """Build the float rows now (:attr:`input_vectors`, :attr:`output_vectors`), not on first use."""
-        self.input_vectors, self.output_vectors  # noqa: B018
+    def input_rows(self, ids: Sequence[int]) -> np.ndarray:
+        """The input vectors of rows *ids*, as float32."""
+        return self._input[ids].astype(np.float32) * self._input_scale[ids, None]
 
-    @functools.cached_property
-    def input_vectors(self) -> np.ndarray:
-        """The input vectors as float32 rows, and a last row of zeros for an unknown word
-        (built on first use)."""
-        rows = np.zeros((len(self._input) + 1, self._input.shape[1]), dtype=np.float32)
-        np.multiply(self._input, self._input_scale[:, None], out=rows[:-1])
-        return rows
-
-    @functools.cached_property
-    def output_vectors(self) -> np.ndarray:
-        """The output vectors as float32 rows (built on first use)."""
-        return self._output.astype(np.float32) * self._output_scale[:, None]
+    def output_rows(self, ids: Sequence[int]) -> np.ndarray:
+        """The output vectors of rows *ids*, as float32."""
+        return self._output[ids].astype(np.float32) * self._output_scale[ids, None]
 
     @property
     def dims(self) -> int:
@@ -103,7 +94,7 @@ class Cbow:
         ids = [index[x] for x in list(left)[-w:] + list(right)[:w] if x in index] if w > 0 else []
         if not ids:
             return None
-        return (self._input[ids].astype(np.float32) * self._input_scale[ids, None]).mean(axis=0)
+        return self.input_rows(ids).mean(axis=0)
 
     def logits(self, contexts: Sequence[tuple[Sequence[str], Sequence[str]]], words: Sequence[str]) -> np.ndarray:
         """Scores of shape (len(contexts), len(words)); NaN for a word the vectors do not know
@@ -112,8 +103,7 @@ class Cbow:
         cols = [j for j, x in enumerate(words) if x in self.index]
         if not cols:
             return out
-        ids = [self.index[words[j]] for j in cols]
-        vectors = self._output[ids].astype(np.float32) * self._output_scale[ids, None]
+        vectors = self.output_rows([self.index[words[j]] for j in cols])
         for i, (left, right) in enumerate(contexts):
             h = self._context_vector(left, right)
             if h is not None:

@@ -171,12 +171,10 @@ class Repairer:
         if not self.tuning.cbow_weight:
             return None
         try:
-            vectors = shared_cbow(lm)
+            return shared_cbow(lm)
         except CbowMismatch as exc:
             log.warning("second opinion off: %s", exc)
             return None
-        vectors.prepare()
-        return vectors
 
     def _add_thesaurus(self, lm: LanguageModel) -> None:
         """Synonym candidates for words no loaded lexicon knows (source ``cilin``)."""
@@ -312,7 +310,7 @@ class Repairer:
         for clause, site in placed:
             res.scorer.score_site(clause, site, context, window)
         if res.cbow is not None and tuning.cbow_weight:
-            res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_floor)
+            res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_reach)
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):

@@ -184,13 +184,13 @@ class SiteScorer:
                 option.delta += self._kept_word_cost(spun)
 
     def second_opinion(self, cbow: "Cbow", text: str, placed: Sequence[tuple[Clause, Site]], weight: float,
-                       floor: float) -> None:
+                       reach: float) -> None:
         """Set ``opinion`` of each word-swap option: *weight* times the CBOW judge's log10 gain
         of the option's text over the spun form's in the slot, from the ``cbow.window`` words
         on each side (cut from the text around the site, inside its clause). Options or spun
-        forms the vectors do not know, sites with no known word around, and sites whose
-        options the language model already put below *floor* (their ``delta``: scored
-        first) get none."""
+        forms the vectors do not know and sites with no known word around get none; nor do
+        sites the language model has settled beyond *reach* (their ``delta``: scored first):
+        every option below ``-reach``, or one original above ``+reach``."""
         index, cut, w = cbow.index, self.segmenter.cut, cbow.window
         span = 4 * w  # characters each side: enough for w words
         swap = EditKind.WORD_SWAP
@@ -201,7 +201,11 @@ class SiteScorer:
         row_word: list[int] = []
         row_spun: list[int] = []
         for clause, site in placed:
-            if not any(o.delta >= floor for o in site.options):
+            options = site.options
+            if len(options) == 1:
+                if not -reach <= options[0].delta <= reach:
+                    continue
+            elif max(o.delta for o in options) < -reach:
                 continue
             if site.spun in forms:
                 form = forms[site.spun]
@@ -227,10 +231,10 @@ class SiteScorer:
             return
         ends = np.array(ctx_ends)
         starts = np.concatenate(([0], ends[:-1]))
-        hidden = np.add.reduceat(cbow.input_vectors[ctx_ids], starts, axis=0) / (ends - starts)[:, None]
+        hidden = np.add.reduceat(cbow.input_rows(ctx_ids), starts, axis=0) / (ends - starts)[:, None]
         per_site = np.diff(np.append([t[2] for t in judged], len(row_word)))
-        output = cbow.output_vectors
-        gains = np.einsum("ij,ij->i", output[row_word] - output[row_spun], np.repeat(hidden, per_site, axis=0))
+        difference = cbow.output_rows(row_word) - cbow.output_rows(row_spun)
+        gains = np.einsum("ij,ij->i", difference, np.repeat(hidden, per_site, axis=0))
         gains *= weight / math.log(10.0)
         values = gains.tolist()
         for site, texts, first in judged:

@@ -60,10 +60,11 @@ class Tuning:
         0.5, "weight of the CBOW vectors' log10 gain (the words on both sides of a site; scoring.second_opinion) "
         "added to an option's language-model gain", FITTED_SEARCH + "; benchmarks.second_opinion checks it on the TUNE "
         "articles the vectors were not fitted on (0.25, 0.5 and 1.0 tried: 0.5 best)")
-    opinion_floor: float = _c(
-        -3.0, "a site whose options all have a language-model gain below this gets no second opinion (a cost cap)",
-        "chosen: on TUNE articles with all eight dictionaries loaded, 99% of opinions are below +1.1 and none "
-        "is larger than 5.1 either way; 36% of sites are below this floor")
+    opinion_reach: float = _c(
+        3.0, "a site the language model has settled gets no second opinion (a cost cap): every option's gain below "
+        "-this, or its one option's above +this",
+        "chosen: 98% of opinions lie within +-2.2 and 99% below +1.1 (TUNE articles, all eight dictionaries "
+        "loaded); 39% of sites there and 28% with the default lexicon are beyond it")
     window: int = _c(3, "characters of context on each side of a site when scoring it (RepairConfig.window default)",
                      FITTED_SEARCH)
 
