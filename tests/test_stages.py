@@ -218,7 +218,8 @@ def test_second_opinion_is_the_cbow_gain_from_both_sides(repairer, segmenter):
     site = Site(at, at + 2, "发展", options)
     hopeless = Site(0, 2, "我们", [Option("你们", 1.0, "lex", EditKind.WORD_SWAP, delta=-5.0)])
     settled = Site(at, at + 2, "发展", [Option("繁荣", 1.0, "lex", EditKind.WORD_SWAP, delta=5.0)])
-    placed = [(clause, site), (clause, hopeless), (clause, settled)]
+    other = Site(at, at + 2, "发展", [Option("进展", 1.0, "lex", EditKind.WORD_SWAP)])  # the same form, other options
+    placed = [(clause, other), (clause, site), (clause, hopeless), (clause, settled)]
     repairer.resources.scorer.second_opinion(cbow, view.text, placed, 0.5, 3.0)
     left = segmenter.cut(text[max(0, at - 4 * cbow.window):at])[-cbow.window:]
     right = segmenter.cut(text[at + 2:at + 2 + 4 * cbow.window])[:cbow.window]

@@ -112,8 +112,8 @@ class SiteScorer:
         # window text -> log10 probability, one table per (bos, eos): index bos + 2 * eos
         self._tables: tuple[dict[str, float], ...] = ({}, {}, {}, {})
         self._shifts: dict[tuple[str, str], float] = {}
-        # per spun form, its CBOW row and its known originals' texts and rows (second_opinion)
-        self._cbow_forms: dict[str, tuple[int, tuple[str, ...], tuple[int, ...]] | None] = {}
+        # per spun form and options' texts, the CBOW rows of the form and its known originals (second_opinion)
+        self._cbow_forms: dict[tuple[str, ...], tuple[int, tuple[str, ...], tuple[int, ...]] | None] = {}
 
     @property
     def cache_size(self) -> int:
@@ -207,12 +207,13 @@ class SiteScorer:
                     continue
             elif max(o.delta for o in options) < -reach:
                 continue
-            if site.spun in forms:
-                form = forms[site.spun]
+            key = (site.spun, *[o.text for o in options if o.kind is swap])
+            if key in forms:
+                form = forms[key]
             else:
                 if len(forms) >= FORM_CACHE:
                     forms.clear()
-                form = forms[site.spun] = _cbow_form(index, site.spun, [o.text for o in site.options if o.kind is swap])
+                form = forms[key] = _cbow_form(index, key)
             if form is None:
                 continue
             s, e = site.start, site.end
@@ -249,15 +250,16 @@ class SiteScorer:
         return sum(self.lm.logprob(x) for x in self.segmenter.cut(word))
 
 
-#: spun forms whose CBOW rows a scorer keeps (a full table is emptied)
+#: spun forms (with their options' texts) whose CBOW rows a scorer keeps (a full table is emptied)
 FORM_CACHE = 50_000
 
 
-def _cbow_form(index: dict[str, int], spun: str, texts: Sequence[str]) -> tuple[int, tuple[str, ...], tuple[int, ...]] | None:
-    """A spun form's row and its distinct known originals' texts and rows; None when the
-    form or all of them are unknown to the vectors."""
-    spun_id = index.get(spun)
+def _cbow_form(index: dict[str, int], key: tuple[str, ...]) -> tuple[int, tuple[str, ...], tuple[int, ...]] | None:
+    """For *key* (a spun form, then its word-swap options' texts): the form's row and its
+    distinct known originals' texts and rows; None when the form or all of them are unknown
+    to the vectors."""
+    spun_id = index.get(key[0])
     if spun_id is None:
         return None
-    known = {t: i for t in texts if (i := index.get(t)) is not None}
+    known = {t: i for t in key[1:] if (i := index.get(t)) is not None}
     return (spun_id, tuple(known), tuple(known.values())) if known else None
