@@ -309,8 +309,6 @@ class Repairer:
         context = Context(text)
         for clause, site in placed:
             res.scorer.score_site(clause, site, context, window)
-        if res.cbow is not None and tuning.cbow_weight:
-            res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_reach)
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):
@@ -325,6 +323,10 @@ class Repairer:
             chosen = decoder.decide(sites, doc, tuning, min_confidence=tuning.context_min_confidence,
                                     min_choice_ratio=tuning.min_choice_ratio)
             changes = [(d.site.start, d.site.end, d.option.text) for d in chosen if d.option]
+            if changes and res.cbow is not None and tuning.cbow_weight:
+                # the second opinion counts only in the fit after this pass (refit), so it
+                # is asked only here: never for a clean document, nor for detect()
+                res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_reach)
             context = Context(text, changes)
             ends = [e for _, e, _ in changes]  # sorted: the changes are disjoint
             for clause, site in placed:
