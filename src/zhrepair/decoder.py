@@ -160,11 +160,8 @@ class _Prepared:
     def _priors(self, opinions: bool = True) -> np.ndarray:
         """``choice * 10 ** (lm_weight * gain)`` per option, the gain being the language
         model's ``delta`` plus, with *opinions*, the second judge's ``opinion``."""
-        lm_weight = self.lm_weight
-        if opinions:
-            return np.array([o.choice * 10.0 ** min(lm_weight * (o.delta + o.opinion), 30.0)
-                             for site in self.sites for o in site.options], dtype=float)
-        return np.array([o.choice * 10.0 ** min(lm_weight * o.delta, 30.0)
+        lm_weight, share = self.lm_weight, 1.0 if opinions else 0.0
+        return np.array([o.choice * 10.0 ** min(lm_weight * (o.delta + share * o.opinion), 30.0)
                          for site in self.sites for o in site.options], dtype=float)
 
     def rescored(self) -> "_Prepared":
