@@ -1,7 +1,8 @@
 """Fuzz and soak tests of the exit-code contract, ``clean`` on hostile JSONL, the API under hostile
-options, and kill/resume (see :mod:`.harness`). At the default scale they take about a minute of
-the test command's three; scale them with ``$ZHREPAIR_FUZZ_SCALE`` (rounds and records) and reseed
-with ``$ZHREPAIR_FUZZ_SEED``. ``python -m benchmarks.soak`` is the long run."""
+options, and kill/resume (see :mod:`.harness`). They are marked slow: ``pytest -m slow`` (and
+``.ci/run``) runs them, about a minute at the default scale; scale them with
+``$ZHREPAIR_FUZZ_SCALE`` (rounds and records) and reseed with ``$ZHREPAIR_FUZZ_SEED``.
+``python -m benchmarks.soak`` is the long run."""
 
 from __future__ import annotations
 
