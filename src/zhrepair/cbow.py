@@ -89,9 +89,16 @@ class Cbow:
     def dims(self) -> int:
         return int(self._input.shape[1])
 
-    def _context_vector(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray | None:
+    def context_ids(self, left: Sequence[str], right: Sequence[str]) -> list[int]:
+        """The rows of the known words among the nearest ``window`` words on each side of a
+        slot (*left* ends at the slot, *right* starts there)."""
         index, w = self.index, self.window
-        ids = [index[x] for x in list(left)[-w:] + list(right)[:w] if x in index] if w > 0 else []
+        if w <= 0:
+            return []
+        return [i for x in (*left[-w:], *right[:w]) if (i := index.get(x)) is not None]
+
+    def _context_vector(self, left: Sequence[str], right: Sequence[str]) -> np.ndarray | None:
+        ids = self.context_ids(left, right)
         if not ids:
             return None
         return self.input_rows(ids).mean(axis=0)

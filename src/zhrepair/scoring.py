@@ -191,8 +191,8 @@ class SiteScorer:
         forms the vectors do not know and sites with no known word around get none; nor do
         sites the language model has settled beyond *reach* (their ``delta``: scored first):
         every option below ``-reach``, or one original above ``+reach``."""
-        index, cut, w = cbow.index, self.segmenter.cut, cbow.window
-        span = 4 * w  # characters each side: enough for w words
+        index, cut = cbow.index, self.segmenter.cut
+        span = 4 * cbow.window  # characters each side: enough for its words
         swap = EditKind.WORD_SWAP
         forms = self._cbow_forms
         ctx_ids: list[int] = []
@@ -217,9 +217,7 @@ class SiteScorer:
             if form is None:
                 continue
             s, e = site.start, site.end
-            left = cut(text[max(clause.start, s - span):s])[-w:]
-            right = cut(text[e:min(clause.end, e + span)])[:w]
-            ctx = [i for x in (*left, *right) if (i := index.get(x)) is not None]
+            ctx = cbow.context_ids(cut(text[max(clause.start, s - span):s]), cut(text[e:min(clause.end, e + span)]))
             if not ctx:
                 continue
             ctx_ids += ctx
