@@ -55,11 +55,22 @@ def test_clean_text_is_untouched_by_the_learned_decision(repairer):
     assert repairer.repair(clean, learned_decision=True).text == clean
 
 
-def test_two_hop_chains_of_one_source_only():
-    lex = zhrepair.Lexicon([LexiconEntry("丙", "乙", 2.0, "s"), LexiconEntry("乙", "甲", 0.5, "s"),
-                            LexiconEntry("乙", "丁", 1.0, "other"), LexiconEntry("丙", "甲丙", 1.0, "s")])
+def test_chains_follow_a_sequential_spinners_order_within_one_source():
+    # entries in file order: 甲→乙, then 乙→丙 (so 甲 ends as 丙), 丙→丁 of another source,
+    # then 戊→乙 (乙→丙 came before it: 戊 ends as 乙, which is an entry already)
+    lex = zhrepair.Lexicon([LexiconEntry("乙", "甲", 0.5, "s"), LexiconEntry("丙", "乙", 2.0, "s"),
+                            LexiconEntry("丁", "丙", 1.0, "other"), LexiconEntry("乙", "戊", 1.0, "s")])
     chains = {(e.spun, e.original): (e.weight, e.source) for e in lex.chains()}
-    assert chains == {("丙", "甲"): (1.0, "s" + CHAIN_SUFFIX)}  # 丁 comes from another source
+    assert chains == {("丙", "甲"): (1.0, "s" + CHAIN_SUFFIX)}
+
+
+def test_chains_rewrite_inside_an_earlier_entrys_output():
+    # 不能→不克不及, then 克→胜 (every occurrence, by either form): 不胜不及 or 不赢不及
+    lex = zhrepair.Lexicon.from_pairs([("不克不及", "不能"), ("胜", "克"), ("赢", "克")], name="seq")
+    assert sorted((e.spun, e.original) for e in lex.chains()) == [("不胜不及", "不能"), ("不赢不及", "不能")]
+    # in the other order 克 is replaced before 不克不及 is written: no chain
+    late = zhrepair.Lexicon.from_pairs([("胜", "克"), ("不克不及", "不能")], name="seq")
+    assert list(late.chains()) == []
 
 
 def test_chains_is_a_load_option_and_finds_a_sequential_spinners_original():

@@ -59,9 +59,9 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path, monkeypatch):
     assert {e.original for e in zhrepair.load_lexicon(path)} == {"利用"}
 
 
-# -- the two-hop chains kept beside a lexicon's entry -------------------------------------
+# -- the chains kept beside a lexicon's entry ---------------------------------------------
 
-CHAINED = "甲\t乙\n乙\t丙\n丙\t丁\n"  # original<TAB>spun: 乙 ← 甲, 丙 ← 乙, 丁 ← 丙
+CHAINED = "甲\t乙\n乙\t丙\n丙\t丁\n"  # original<TAB>spun, in this order: 甲 ends as 丁, 乙 as 丁
 
 
 def _load_chained(path):
@@ -84,6 +84,18 @@ def chained(tmp_path, monkeypatch):
     path = tmp_path / "dict.tsv"
     path.write_text(CHAINED, encoding="utf-8")
     return cache, path
+
+
+def test_the_order_of_a_files_entries_survives_the_cache_and_native_tsv(chained, tmp_path):
+    _, path = chained
+    path.write_text("丙\t丁\n甲\t乙\n乙\t丙\n", encoding="utf-8")  # 丙→丁 first: 甲 ends as 丙
+    first, cached = _load_chained(path), _load_chained(path)
+    assert cached._origin is not None  # read back from the cache
+    assert first.order() == cached.order() == ["丙", "甲", "乙"]
+    assert {(e.spun, e.original) for e in cached.chains()} == {("丙", "甲")}
+    native = tmp_path / "native.tsv"
+    cached.save(native)
+    assert zhrepair.load_lexicon(native).order() == ["丙", "甲", "乙"]
 
 
 def test_chains_are_kept_in_the_cache_and_read_back_unchanged(chained, monkeypatch):

@@ -17,6 +17,8 @@ module (never the other way round).
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 import math
 import os
@@ -27,14 +29,14 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence, Union
 
 from .errors import LexiconError, TextDecodeError
-from .fileio import decode_utf8
+from .fileio import decode_utf8, write_atomic
 from .sites import CHAIN_SUFFIX
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: The version of :meth:`Lexicon.chains`' algorithm; the compiled cache keeps chains under it,
 #: so bump it whenever ``chains`` would find other entries.
-CHAINS_VERSION = 1
+CHAINS_VERSION = 2
 
 
 class LexiconEntry(NamedTuple):
@@ -54,6 +56,9 @@ class Lexicon:
         self.name = name
         self._by_spun: dict[str, dict[str, LexiconEntry]] = defaultdict(dict)
         self.whitelist: set[str] = set()
+        # each original's place in the order its first entry came in (a file's line order):
+        # the order in which a sequential spinner applies its entries (chains)
+        self._rank: dict[str, int] = {}
         # the compiled-cache entry this lexicon was read from or stored as, with its whitelist
         # then (set by :mod:`zhrepair.lexicon_cache`; None once the lexicon is changed)
         self._origin: tuple[object, frozenset[str]] | None = None
@@ -71,6 +76,7 @@ class Lexicon:
         if entry.spun == entry.original:
             self.whitelist.add(entry.spun)
             return
+        self._rank.setdefault(entry.original, len(self._rank))
         old = self._by_spun[entry.spun].get(entry.original)
         if old is None or old.weight < entry.weight:
             self._by_spun[entry.spun][entry.original] = entry
@@ -88,6 +94,9 @@ class Lexicon:
                 old = mine.get(original)
                 if old is None or old.weight < e.weight:
                     mine[original] = e
+        rank = self._rank
+        for original in other._rank:
+            rank.setdefault(original, len(rank))
         self.whitelist |= other.whitelist
 
     def add_missing(self, entries: Iterable[LexiconEntry]) -> None:
@@ -112,6 +121,11 @@ class Lexicon:
     def spun_forms(self) -> Iterator[str]:
         return (s for s, d in self._by_spun.items() if d and s not in self.whitelist)
 
+    def order(self) -> list[str]:
+        """The originals in the order their first entries came in (a file's line order:
+        the order in which a sequential spinner applies them, see :meth:`chains`)."""
+        return list(self._rank)
+
     def original_forms(self) -> set[str]:
         return {o for d in self._by_spun.values() for o in d if o}
 
@@ -130,13 +144,16 @@ class Lexicon:
 
     @classmethod
     def from_columns(cls, name: str, spun: Sequence[str], original: Sequence[str], weight: Sequence[float],
-                     source: Sequence[str], whitelist: Iterable[str] = ()) -> "Lexicon":
+                     source: Sequence[str], whitelist: Iterable[str] = (), order: Sequence[str] = ()) -> "Lexicon":
         """Rebuild a lexicon from its entries as columns (distinct (spun, original) pairs,
-        as :func:`zhrepair.lexicon_cache` stores them) and its whitelist."""
+        as :func:`zhrepair.lexicon_cache` stores them), its whitelist and :meth:`order`."""
         lex = cls(name=name)
         by_spun = lex._by_spun
+        rank = lex._rank
+        rank.update((o, i) for i, o in enumerate(order))
         for s, o, w, src in zip(spun, original, weight, source):
             by_spun[s][o] = LexiconEntry(s, o, w, src)
+            rank.setdefault(o, len(rank))
         lex.whitelist.update(whitelist)
         return lex
 
@@ -146,36 +163,45 @@ class Lexicon:
         return cls((LexiconEntry(s, o, weight, name) for s, o in pairs if s and o), name=name)
 
     def chains(self) -> "Lexicon":
-        """Two-hop entries: ``C ← A`` wherever ``C ← B`` and ``B ← A`` are entries of one
-        source and ``C ← A`` is not. A spinner that applies its entries one after another
-        (``str_replace`` with arrays) turns A into B, then that B into C. Each gets the
-        source ``<source>:chains`` (so the decoder fits how often a document's spinner
-        chains apart from its single swaps, and a source's choice among its own forms is
-        not diluted) and the weight ``w(C←B) * w(B←A)``."""
+        """What a spinner that applies its entries one after another makes of each original
+        beyond a single entry (``str_replace`` with arrays): each entry in the order the
+        entries came in (a file's line order) replaces every occurrence in the output so far,
+        so A→B then B→C writes C for A, and 不能→不克不及 then 克→胜 writes 不胜不及; an entry
+        that comes before A→B leaves that B alone.
+
+        Each original is run through its own source's entries so, following at most
+        :data:`CHAIN_FORMS` outputs (the heaviest). Every final form that no entry names for
+        that original already, and that the whitelist does not hold, becomes an entry
+        ``final ← original`` with the source ``<source>:chains`` (so the decoder fits how
+        often a document's spinner chains apart from its single swaps, and a source's
+        choice among its own forms is not diluted) and the product of the weights of the
+        entries used."""
         out = Lexicon(name=f"{self.name}:chains")
-        by_spun, whitelist, found = self._by_spun, self.whitelist, out._by_spun
-        for spun, entries in by_spun.items():
-            if spun in whitelist:
-                continue
-            for middle, e in entries.items():
-                before = by_spun.get(middle)
-                if not before:
-                    continue
-                source = e.source + CHAIN_SUFFIX
-                for first, e2 in before.items():
-                    # products of valid weights are valid: no need for add()'s checks
-                    if first and first != spun and first not in entries and e2.source == e.source:
-                        old = found[spun].get(first)
-                        weight = e.weight * e2.weight
-                        if old is None or old.weight < weight:
-                            found[spun][first] = LexiconEntry(spun, first, weight, source)
+        by_spun, whitelist = self._by_spun, self.whitelist
+        forward: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(dict)  # source -> original -> forms
+        for e in self:
+            if e.original:
+                forward[e.source].setdefault(e.original, []).append((e.spun, e.weight))
+        for source, table in forward.items():
+            rank = {o: r for o, r in self._rank.items() if o in table}
+            for original, (final, weight) in _sequential_finals(table, rank).items():
+                for text, w in zip(final, weight):
+                    if text and text != original and text not in whitelist and original not in by_spun.get(text, ()):
+                        out.add(LexiconEntry(text, original, w, source + CHAIN_SUFFIX))
         return out
 
     def to_tsv(self) -> str:
-        """The lexicon as native TSV (entries, then the whitelist), readable by :func:`parse_tsv`."""
+        """The lexicon as native TSV (entries in :meth:`order` of their originals, then the
+        whitelist), readable by :func:`parse_tsv`."""
         whitelist = (LexiconEntry(w, w, 1.0, "whitelist") for w in sorted(self.whitelist))
-        return dump_tsv(itertools.chain(self, whitelist))
+        rank = self._rank
+        return dump_tsv(itertools.chain(sorted(self, key=lambda e: rank[e.original]), whitelist))
 
+
+    def save(self, path: PathLike) -> None:
+        """Write :meth:`to_tsv` to *path* (UTF-8, atomically: a reader never sees half a file);
+        :func:`zhrepair.load_lexicon` reads it back."""
+        write_atomic(path, self.to_tsv())
 
 @dataclass
 class TsvRows:
@@ -238,6 +264,55 @@ def parse_tsv(text: str, name: str = "", *, strict: bool = True, where: str | No
     """
     rows = read_tsv(text, where or name, strict=strict)
     return Lexicon((e if e.source else e._replace(source=name) for e in rows.entries), name=name)
+
+
+#: Outputs of one original :meth:`Lexicon.chains` follows (the heaviest): a bound on its cost
+#: where an entry with several forms hits a word more than once.
+CHAIN_FORMS = 8
+
+
+def _sequential_finals(table: dict[str, list[tuple[str, float]]],
+                       rank: dict[str, int]) -> dict[str, tuple[list[str], list[float]]]:
+    """For each original of *table* (original → its forms and weights), the texts a
+    sequential spinner ends with and their weights: the entries applied in *rank* order,
+    each replacing every occurrence (each occurrence by any of its forms) in the output so far."""
+    longest = max(map(len, table), default=0)
+    by_rank = {r: o for o, r in rank.items()}
+    inside: dict[str, list[int]] = {}  # a text -> the ranks of the originals it holds, sorted
+
+    def ranks_in(text: str) -> list[int]:
+        found = inside.get(text)
+        if found is None:
+            n = len(text)
+            found = inside[text] = sorted({r for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)
+                                           if (r := rank.get(text[i:j])) is not None})
+        return found
+
+    finals: dict[str, tuple[list[str], list[float]]] = {}
+    for original in table:
+        states = {original: 1.0}
+        done = -1
+        while True:
+            upcoming = [found[bisect.bisect_right(found, done)] for found in map(ranks_in, states)
+                        if found and found[-1] > done]
+            if not upcoming:
+                break
+            done = min(upcoming)
+            key = by_rank[done]
+            forms = table[key]
+            new: dict[str, float] = {}
+            for text, weight in states.items():
+                parts = text.split(key)
+                outs = [(parts[0], weight)]
+                for part in parts[1:]:  # every occurrence, each by any of the forms
+                    outs = [(o + form + part, w * fw) for o, w in outs for form, fw in forms][:CHAIN_FORMS]
+                for o, w in outs:
+                    if w > new.get(o, 0.0):
+                        new[o] = w
+            states = new if len(new) <= CHAIN_FORMS else dict(
+                heapq.nlargest(CHAIN_FORMS, new.items(), key=lambda kv: kv[1]))
+        finals[original] = (list(states), list(states.values()))
+    return finals
 
 
 def dump_tsv(entries: Iterable[LexiconEntry], comments: Sequence[str] = ()) -> str:

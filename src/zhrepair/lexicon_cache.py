@@ -31,7 +31,7 @@ from .lexicon import CHAINS_VERSION, Lexicon, LexiconEntry
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "ZHREPAIR_CACHE_DIR"
-FORMAT_VERSION = 2  # 2: a digest before the marshal data
+FORMAT_VERSION = 3  # 2: a digest before the marshal data; 3: the originals' order
 _DIGEST = 16  # bytes of BLAKE2b
 
 
@@ -102,8 +102,8 @@ def load(path: str | os.PathLike[str], options: dict[str, Any]) -> Lexicon | Non
     if value is None:
         return None
     try:
-        name, spun, original, weight, source, whitelist = value
-        lexicon = Lexicon.from_columns(name, spun, original, weight, source, whitelist)
+        name, spun, original, weight, source, whitelist, order = value
+        lexicon = Lexicon.from_columns(name, spun, original, weight, source, whitelist, order)
     except (TypeError, ValueError) as exc:
         log.debug("ignoring lexicon cache entry of %s: %s", path, exc)
         return None
@@ -117,7 +117,7 @@ def store(path: str | os.PathLike[str], options: dict[str, Any], lexicon: Lexico
     if entry is None:
         return
     spun, original, weight, source = _columns(list(lexicon))
-    _write(entry, (lexicon.name, spun, original, weight, source, sorted(lexicon.whitelist)))
+    _write(entry, (lexicon.name, spun, original, weight, source, sorted(lexicon.whitelist), lexicon.order()))
     lexicon._origin = (entry, frozenset(lexicon.whitelist))
 
 
