@@ -84,7 +84,7 @@ def test_chains_is_a_load_option_and_finds_a_sequential_spinners_original():
 
 
 def test_chains_never_make_a_document_look_spun():
-    # the verdict is the lexicons' own entries': two-hop options (昌隆 ← 发展) add no evidence
+    # the verdict is the lexicons' own entries': chain options (昌隆 ← 发展) add no evidence
     text = "这些年来经济繁荣，国家昌隆，人民生活水平不断提高。"
     lex = zhrepair.Lexicon.from_pairs([("繁荣", "发展"), ("昌隆", "繁荣"), ("提高", "提升"), ("擢升", "提高")], name="seq")
     chained, plain = zhrepair.Repairer(lexicons=[lex]), zhrepair.Repairer(lexicons=[lex], chains=False)

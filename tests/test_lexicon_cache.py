@@ -78,7 +78,7 @@ def _chain_files(cache):
 
 @pytest.fixture
 def chained(tmp_path, monkeypatch):
-    """(the cache folder, a lexicon file with two-hop chains), the cache pointed at the folder."""
+    """(the cache folder, a lexicon file with chains), the cache pointed at the folder."""
     cache = tmp_path / "cache"
     monkeypatch.setenv(lexicon_cache.CACHE_ENV, str(cache))
     path = tmp_path / "dict.tsv"

@@ -45,8 +45,8 @@ class RepairConfig:
         True, "search single-character spun forms of the lexicons too (off saves time on huge lexicons); "
         "a Repairer option")
     chains: bool = _opt(
-        True, "also propose two-hop originals (C <- A where a loaded lexicon has C <- B and B <- A; not the shipped "
-        "one) for spinners that apply their entries one after another; they restore only in a document the "
+        True, "also propose the originals of forms a spinner that applies a loaded lexicon's entries one after "
+        "another in file order makes (A->B then B->C writes C for A; not the shipped lexicon); they restore only in a document the "
         "lexicons' own entries call spun; a Repairer option")
     thesaurus: bool = _opt(
         False, "guess more frequent 同义词词林 synonyms for words no lexicon knows, in text detected as spun; "

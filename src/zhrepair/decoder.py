@@ -300,7 +300,7 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
                    standing: Counter | None = None) -> DocumentModel:
     """Fit the document's parameters; *standing* (per original form) feeds the likelihood
     ratio. The verdict (likelihood ratio, spun or not) is that of the lexicons' own entries:
-    where two-hop chains are loaded it comes from a fit without them, so that chains only
+    where chains are loaded it comes from a fit without them, so that chains only
     ever restore in a document the direct entries call spun."""
     prepared = _prepare(sites, tuning, opinions=False)
     params = fit(prepared, opportunities, tuning)
@@ -320,7 +320,7 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
 
 
 def _without_chains(sites: list[Site]) -> list[Site]:
-    """*sites* without their two-hop options (the same list when there are none)."""
+    """*sites* without their chain options (the same list when there are none)."""
     if not any(is_chain(o.source) for site in sites for o in site.options):
         return sites
     out = []

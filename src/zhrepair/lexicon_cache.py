@@ -5,7 +5,7 @@ unigram probabilities), so a big spinner dictionary loads in a fraction of its p
 and the whitelist — in the user's cache folder, keyed by the file's path, size and
 modification time, the reading options and this Python's version; the next load of the
 unchanged file reads the columns back (``marshal``) instead of parsing. A changed file
-gets a new key. Beside a lexicon's entry, :func:`chains` keeps its two-hop entries
+gets a new key. Beside a lexicon's entry, :func:`chains` keeps its chain entries
 (:meth:`Lexicon.chains`, which a :class:`~zhrepair.Repairer` adds), keyed by that entry
 and :data:`~zhrepair.lexicon.CHAINS_VERSION`. Every entry carries a digest of its bytes.
 The cache is only an accelerator: a missing, unreadable or corrupt entry is rebuilt, and

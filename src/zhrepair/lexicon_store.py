@@ -249,6 +249,6 @@ def _install(name: str, raw: Path, source: str, digest: str, format: str, direct
     write_atomic(tsv, result.to_tsv(source=name, origin=source))
     record = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(item).items()}
     write_atomic(meta, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    # compile it now, with its two-hop chains (what a Repairer adds): the next load reads the cache
+    # compile it now, with its chains (what a Repairer adds): the next load reads the cache
     lexicon_cache.chains(importers.load_lexicon(tsv))
     return item

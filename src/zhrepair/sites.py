@@ -16,11 +16,12 @@ from .results import EditKind
 THESAURUS_SOURCE = "cilin"  # the lexicon source of 同义词词林 guesses (zhrepair.thesaurus)
 OPEN_VOCABULARY_SOURCE = "open-vocabulary"  # pairs one document alone suggests (RepairConfig.open_vocabulary)
 GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dictionary
-CHAIN_SUFFIX = ":chains"  # the source of a lexicon's two-hop entries (Lexicon.chains)
+CHAIN_SUFFIX = ":chains"  # the source of a lexicon's chain entries (Lexicon.chains)
 
 
 def is_chain(source: str) -> bool:
-    """Whether *source* names two-hop entries: they restore in a document the direct
+    """Whether *source* names chain entries (what a sequential spinner makes of an original
+    beyond one entry): they restore in a document the direct
     entries call spun, and never make one look spun themselves."""
     return source.endswith(CHAIN_SUFFIX)
 
