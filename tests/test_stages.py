@@ -44,6 +44,16 @@ def test_normalise_simplified_and_ascii_are_untouched():
         assert view.to_input_script(0, 0, "发展") == "发展"
 
 
+def test_simplified_text_whose_phrases_t2s_rewrites_stays_simplified(repairer):
+    # 覆 is a simplified character too; t2s writes the phrase 回覆 as 回复, which made the
+    # whole text look traditional and its restorations come out as 生產力 (seen in spun pages)
+    text = "对此他回覆说，要胀动高质地繁荣，不断提高社会坐褥力，闭节在于改进。"
+    view = normalise.normalise(text)
+    assert view.text is text and not view.converted
+    result = repairer.repair(text)
+    assert "生产力" in result.text and not normalise.has_traditional(result.text)
+
+
 def test_normalise_mixed_script_follows_the_local_script():
     view = normalise.normalise("黃陂區" + "，" * 30 + "党筑引颈")
     assert view.to_input_script(34, 36, "党建") == "党建"  # simplified surroundings stay simplified

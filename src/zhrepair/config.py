@@ -46,8 +46,8 @@ class RepairConfig:
         "a Repairer option")
     chains: bool = _opt(
         True, "also propose the originals of forms a spinner that applies a loaded lexicon's entries one after "
-        "another in file order makes (A->B then B->C writes C for A; not the shipped lexicon); they restore only in a document the "
-        "lexicons' own entries call spun; a Repairer option")
+        "another in file order makes (A->B then B->C writes C for A; not the shipped lexicon); they restore "
+        "only in a document the lexicons' own entries call spun; a Repairer option")
     thesaurus: bool = _opt(
         False, "guess more frequent 同义词词林 synonyms for words no lexicon knows, in text detected as spun; "
         "a Repairer option")

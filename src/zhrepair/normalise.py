@@ -2,7 +2,10 @@
 
 Traditional characters are mapped to simplified with OpenCC (``t2s``) one for one, so an
 offset in the working view is the same offset in the input. Replacements are written back
-in the script of the text they replace (:meth:`View.to_input_script`).
+in the script of the text they replace (:meth:`View.to_input_script`). Script is judged
+character by character: a text is traditional where it has a character ``t2s`` changes on
+its own (後, 發); 覆 is simplified too, so a simplified text holding 回覆 (which ``t2s``
+writes 回复 as a phrase) is left as it is, and nothing is written back in traditional there.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ class View:
             return replacement
         lo = max(floor, start - context)
         hi = end + context if ceiling is None else min(ceiling, end + context)
-        if self.original[lo:hi] == self.text[lo:hi]:
+        if not has_traditional(self.original[lo:hi]):
             return replacement  # simplified surroundings (mixed-script document)
         return _converters()[1].convert(replacement)
 
@@ -89,6 +92,17 @@ class ClauseIndex:
         return Clause(lo, self.text[lo:hi])
 
 
+@functools.lru_cache(maxsize=65536)
+def _traditional_char(ch: str) -> bool:
+    return _converters()[0].convert(ch) != ch
+
+
+def has_traditional(text: str) -> bool:
+    """Whether *text* holds a character OpenCC's ``t2s`` changes on its own (a traditional
+    form such as 後 or 發; not 覆 or 著, which simplified text has too)."""
+    return any(map(_traditional_char, set(text)))
+
+
 def simplify(text: str) -> str:
     """OpenCC t2s, guaranteed to keep the length (falls back to per-character conversion)."""
     t2s = _converters()[0]
@@ -115,4 +129,6 @@ def normalise(text: str) -> View:
     if text.isascii():
         return View(text, text)
     simplified = simplify(text)
-    return View(text, text if simplified == text else simplified)
+    if simplified == text or not has_traditional(text):
+        return View(text, text)  # simplified text, whatever t2s makes of its phrases
+    return View(text, simplified)

@@ -103,8 +103,9 @@ class Repairer:
             loaded = [lex if isinstance(lex, Lexicon) else importers.load_any(lex) for lex in lexicons]
             for lex in loaded:
                 self.lexicon.update(lex)
-            # chain entries (a sequential spinner's, Lexicon.chains) of the user's lexicons (the sample's spinner, whose pairs the shipped
-            # lexicon holds, swaps in one pass), after every lexicon: no chain hides an entry
+            # chain entries (a sequential spinner's, Lexicon.chains) of the user's lexicons (the
+            # sample's spinner, whose pairs the shipped lexicon holds, swaps in one pass), after
+            # every lexicon: no chain hides an entry
             if self.config.chains:
                 for lex in loaded:
                     self.lexicon.add_missing(lexicon_cache.chains(lex))
