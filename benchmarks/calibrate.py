@@ -4,31 +4,29 @@
                                                 # adds the TUNE figures before and after)
 
 Features per document (from ``Repairer.detect``): the likelihood ratio of the known spun
-forms, clipped to ``±Tuning.llr_clip``, the fluency and the coherence. Positives: TUNE articles (xwlb and
+forms, clipped to ``±Tuning.llr_clip``, and the fluency. Positives: TUNE articles (xwlb and
 1998 People's Daily) spun by the sample's spinner and by each public dictionary (the
 dictionary *not* loaded: an unknown spinner), and TUNE manual pages spun by the dictionaries;
 negatives: clean TUNE articles of all four corpora and TUNE manual pages, so that an older,
 plainer or technical style is not taken for spinning. A logistic
 regression (plain gradient descent, features standardised) gives ``llr_weight``,
-``fluency_weight``, ``coherence_weight`` and ``detector_bias`` of
-:class:`zhrepair.tuning.Tuning`, around the chosen ``fluency_centre`` and ``coherence_centre``.
-Only TUNE text is read; the benchmarks' TEST text stays unseen.
+``fluency_weight`` and ``detector_bias`` of :class:`zhrepair.tuning.Tuning`, around the
+chosen ``fluency_centre``. Only TUNE text is read; the benchmarks' TEST text stays unseen.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from . import corpus, spinners, styles
 from .simulator import spin
 
 #: the Tuning fields the regression sets
-DETECTOR_FIELDS = ("llr_weight", "fluency_weight", "coherence_weight", "detector_bias")
+DETECTOR_FIELDS = ("llr_weight", "fluency_weight", "detector_bias")
 
 
 @dataclass(frozen=True)
@@ -69,31 +67,30 @@ def detector_groups(n: int = 60) -> list[Group]:
     return groups
 
 
-def features(det: Any, tuning: Any) -> tuple[float, float, float]:
-    """(clipped llr, fluency, coherence) of a Detection; a missing fluency or coherence (past
-    the clip, or no known word) counts as its centre."""
+def features(det: Any, tuning: Any) -> tuple[float, float]:
+    """(clipped llr, fluency) of a Detection; no fluency (past the clip) counts as the centre."""
     clip = tuning.llr_clip
-    return (min(max(det.llr, -clip), clip), det.fluency if det.fluency is not None else tuning.fluency_centre,
-            det.coherence if det.coherence is not None else tuning.coherence_centre)
+    return min(max(det.llr, -clip), clip), (det.fluency if det.fluency is not None else tuning.fluency_centre)
 
 
-def fit(xs: list[tuple[float, ...]], ys: list[int], ws: list[float], steps: int = 4000,
-        lr: float = 0.5) -> tuple[list[float], float]:
-    """Weighted logistic regression on standardised features (an L2 penalty of 1e-3 on the
-    standardised weights); returns the raw-scale weights and intercept."""
-    X = np.array(xs, dtype=float)
-    y, wt = np.array(ys, dtype=float), np.array(ws, dtype=float)
-    mu, sd = X.mean(axis=0), X.std(axis=0)
-    sd[sd == 0] = 1.0
-    Z = (X - mu) / sd
-    w, b, total_w = np.zeros(X.shape[1]), 0.0, wt.sum()
+def fit(xs: list[tuple[float, float]], ys: list[int], ws: list[float], steps: int = 4000, lr: float = 0.5):
+    """Weighted logistic regression on standardised features; returns raw-scale (w1, w2, b)."""
+    n = len(xs)
+    mu = [sum(x[k] for x in xs) / n for k in (0, 1)]
+    sd = [math.sqrt(sum((x[k] - mu[k]) ** 2 for x in xs) / n) or 1.0 for k in (0, 1)]
+    zs = [((x[0] - mu[0]) / sd[0], (x[1] - mu[1]) / sd[1]) for x in xs]
+    w, b, total_w = [0.0, 0.0], 0.0, sum(ws)
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(Z @ w + b, -50, 50)))
-        e = (p - y) * wt
-        w -= lr * (Z.T @ e / total_w + 1e-3 * w)
-        b -= lr * e.sum() / total_w
-    raw = w / sd
-    return raw.tolist(), float(b - raw @ mu)
+        g0 = g1 = gb = 0.0
+        for (z0, z1), y, wt in zip(zs, ys, ws):
+            p = 1.0 / (1.0 + math.exp(-max(min(w[0] * z0 + w[1] * z1 + b, 50), -50)))
+            e = (p - y) * wt
+            g0, g1, gb = g0 + e * z0, g1 + e * z1, gb + e
+        w[0] -= lr * (g0 / total_w + 1e-3 * w[0])
+        w[1] -= lr * (g1 / total_w + 1e-3 * w[1])
+        b -= lr * gb / total_w
+    w1, w2 = w[0] / sd[0], w[1] / sd[1]
+    return w1, w2, b - w1 * mu[0] - w2 * mu[1]
 
 
 def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, float], list[str]]:
@@ -102,7 +99,7 @@ def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, 
     import zhrepair
 
     r = zhrepair.Repairer(tuning=tuning)
-    xs: list[tuple[float, float, float]] = []
+    xs: list[tuple[float, float]] = []
     ys: list[int] = []
     ws: list[float] = []
     lines = []
@@ -111,16 +108,15 @@ def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, 
         xs += feats
         ys += [g.label] * len(feats)
         ws += [g.weight] * len(feats)
-        llrs, flus, cohs = (sorted(f[k] for f in feats) for k in range(3))
+        llrs, flus = sorted(f[0] for f in feats), sorted(f[1] for f in feats)
         lines.append(f"{g.name:28s} {len(feats):4d} docs  llr median {llrs[len(llrs) // 2]:7.2f}  "
-                     f"fluency median {flus[len(flus) // 2]:.3f}  coherence median {cohs[len(cohs) // 2]:.3f}")
+                     f"fluency median {flus[len(flus) // 2]:.3f}")
         if log:
             log(f"detector features: {g.name}, {len(feats)} docs")
-    (w1, w2, w3), b = fit(xs, ys, ws)
-    # score = sigmoid(w1 * llr + w2 * fluency + w3 * coherence + b)
-    #       = sigmoid(w1 * llr + (-w2) * (f_centre - fluency) + w3 * (coherence - c_centre) + b + w2 * f_centre + w3 * c_centre)
-    values = {"llr_weight": round(w1, 3), "fluency_weight": round(-w2, 3), "coherence_weight": round(w3, 3),
-              "detector_bias": round(b + w2 * tuning.fluency_centre + w3 * tuning.coherence_centre, 3)}
+    w1, w2, b = fit(xs, ys, ws)
+    # score = sigmoid(w1 * llr + w2 * fluency + b) = sigmoid(w1 * llr + (-w2) * (centre - fluency) + b + w2 * centre)
+    values = {"llr_weight": round(w1, 3), "fluency_weight": round(-w2, 3),
+              "detector_bias": round(b + w2 * tuning.fluency_centre, 3)}
     return values, lines
 
 

@@ -77,11 +77,11 @@ class Cbow:
     def __contains__(self, word: object) -> bool:
         return word in self.index
 
-    def input_rows(self, ids: "Sequence[int] | np.ndarray") -> np.ndarray:
+    def input_rows(self, ids: Sequence[int]) -> np.ndarray:
         """The input vectors of rows *ids*, as float32."""
         return self._input[ids].astype(np.float32) * self._input_scale[ids, None]
 
-    def output_rows(self, ids: "Sequence[int] | np.ndarray") -> np.ndarray:
+    def output_rows(self, ids: Sequence[int]) -> np.ndarray:
         """The output vectors of rows *ids*, as float32."""
         return self._output[ids].astype(np.float32) * self._output_scale[ids, None]
 

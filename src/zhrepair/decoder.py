@@ -79,7 +79,6 @@ class DocumentModel:
     detected: bool = False
     is_spun: bool = False  # the lexicons' own evidence says spun (and at a spinner's rate): their restorations apply
     fluency: float | None = None
-    coherence: float | None = None
     # the sites as last fitted (each with its share of choice_mass): decide() reuses them
     # when given the same list, so sites scored again must be fitted again (refit)
     fitted: tuple[list[Site], "_Prepared"] | None = field(default=None, repr=False)

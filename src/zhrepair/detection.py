@@ -1,4 +1,4 @@
-"""Stage 4b — detect: how likely a document was spun, from three kinds of evidence.
+"""Stage 4b — detect: how likely a document was spun, from two kinds of evidence.
 
 * **known spun forms** — the decoder's log10 likelihood ratio, spun vs. clean, of the
   sites its lexicons found (strong for spinners whose dictionary is loaded);
@@ -9,17 +9,9 @@
   character it does not drop for text that is merely full of rare words (a short or
   specialised text). On TUNE, spun vs clean articles per unseen public dictionary: ROC AUC
   0.99–1.00 against 0.95–1.00 for the plain probability; short documents 0.91–0.99
-  against 0.79–0.91;
-* **coherence** — how much better the CBOW vectors (:mod:`.cbow`) find each word of those
-  clauses in its own context (both sides) than in the text's average context. A spinner's
-  synonym keeps the topic, which the vectors see, while it breaks the collocation, which
-  the trigram sees: at the same fluency, the more coherent text is the likelier spun one
-  (its weight comes out positive). On TUNE, with fluency and the likelihood ratio, it
-  raised the lowest per-dictionary ROC AUC from 0.982 to 0.991 and from 0.979 to 0.987
-  (two halves, each fitted on the other).
+  against 0.79–0.91.
 
-``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency)
-+ coherence_weight * (coherence - coherence_centre) + detector_bias)``,
+``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency) + detector_bias)``,
 with the constants in :class:`~zhrepair.tuning.Tuning`, fitted by logistic regression on
 TUNE articles (``python -m benchmarks.tune``). Lexicon restorations need the likelihood
 ratio itself (``decoder.DocumentModel.is_spun``): fluency says a text reads badly, not
@@ -33,9 +25,7 @@ spun form, forms rare in clean text first, then the largest model gains.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Sequence
-
-import numpy as np
+from typing import Sequence
 
 from .languagemodel import LanguageModel
 from .normalise import Clause
@@ -43,9 +33,6 @@ from .results import EditKind, Evidence
 from .segment import Segmenter
 from .sites import Site
 from .tuning import Tuning
-
-if TYPE_CHECKING:
-    from .cbow import Cbow
 
 STRONG_REASON = "form rare in clean text"
 MODEL_REASON = "language model prefers the original"
@@ -58,74 +45,27 @@ def needs_fluency(llr: float, tuning: Tuning) -> bool:
     return llr < tuning.llr_clip
 
 
-def sampled(clauses: Sequence[Clause], max_chars: int) -> Sequence[Clause]:
-    """Every k-th clause, k chosen so that about *max_chars* characters are read."""
-    total_chars = sum(len(c.text) for c in clauses)
-    step = max(1, math.ceil(total_chars / max_chars))
-    return clauses[::step] if step > 1 else clauses
-
-
 def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, max_chars: int) -> float | None:
-    """The log10 gain of the words of (evenly :func:`sampled`) *clauses* in context (each
-    clause from its start) over the same words alone, per character; None without text."""
+    """The log10 gain of the words of (evenly sampled) *clauses* in context (each clause
+    from its start) over the same words alone, per character; None without text."""
+    total_chars = sum(len(c.text) for c in clauses)
+    if total_chars == 0:
+        return None
+    step = max(1, math.ceil(total_chars / max_chars))
     score, chars = 0.0, 0
-    for clause in sampled(clauses, max_chars):
+    for clause in clauses[::step] if step > 1 else clauses:
         words = segmenter.cut(clause.text)
         score += lm.score(words, bos=True, eos=False) - sum(map(lm.logprob, words))
         chars += len(clause.text)
     return score / chars if chars else None
 
 
-def coherence(clauses: Sequence[Clause], segmenter: Segmenter, cbow: "Cbow", max_chars: int) -> float | None:
-    """The mean, over the words of the :func:`sampled` *clauses* that the vectors know and
-    that have a known word around them (``cbow.window`` each side, inside the clause), of the
-    CBOW score of the word in its context minus its score in the mean of those contexts;
-    None without such a word."""
-    get, w = cbow.index.get, cbow.window
-    ids: list[int] = []  # every word's row, -1 when the vectors do not know it
-    first: list[int] = []  # per word, where its clause starts and ends (in words)
-    last: list[int] = []
-    for clause in sampled(clauses, max_chars):
-        words = segmenter.cut(clause.text)
-        start = len(ids)
-        ids += [get(x, -1) for x in words]
-        first += [start] * len(words)
-        last += [len(ids)] * len(words)
-    rows = np.array(ids, dtype=np.intp)
-    known = rows >= 0
-    if w <= 0 or not known.any():
-        return None
-    # the context of word k: the known words among the w on each side inside its clause,
-    # summed from running totals of their input vectors (an unknown word adds a zero row)
-    vectors = np.zeros((len(rows), cbow.dims), dtype=np.float32)
-    vectors[known] = cbow.input_rows(rows[known])
-    totals = np.zeros((len(rows) + 1, cbow.dims), dtype=np.float32)
-    np.cumsum(vectors, axis=0, out=totals[1:])
-    counts = np.zeros(len(rows) + 1, dtype=np.intp)
-    np.cumsum(known, out=counts[1:])
-    k = np.arange(len(rows))
-    lo, hi = np.maximum(np.array(first), k - w), np.minimum(np.array(last), k + w + 1)
-    n = counts[hi] - counts[lo] - known
-    slot = np.flatnonzero(known & (n > 0))
-    if not len(slot):
-        return None
-    lo, hi = lo[slot], hi[slot]
-    contexts = (totals[hi] - totals[lo] - vectors[slot]) / n[slot, None]
-    outputs = cbow.output_rows(rows[slot])
-    own = np.einsum("ij,ij->i", outputs, contexts)
-    return float(np.mean(own - outputs @ contexts.mean(axis=0)))
-
-
-def spin_probability(llr: float, fluency_value: float | None, tuning: Tuning,
-                     coherence_value: float | None = None) -> float:
-    """The calibrated probability that a document was spun (a missing fluency or coherence
-    counts as its centre)."""
+def spin_probability(llr: float, fluency_value: float | None, tuning: Tuning) -> float:
+    """The calibrated probability that a document was spun."""
     clip = tuning.llr_clip
     z = tuning.llr_weight * min(max(llr, -clip), clip) + tuning.detector_bias
     if fluency_value is not None:
         z += tuning.fluency_weight * (tuning.fluency_centre - fluency_value)
-    if coherence_value is not None:
-        z += tuning.coherence_weight * (coherence_value - tuning.coherence_centre)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 

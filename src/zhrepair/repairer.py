@@ -167,14 +167,14 @@ class Repairer:
         return self
 
     def _load_cbow(self, lm: LanguageModel) -> Cbow | None:
-        """The shipped CBOW vectors when the second opinion or the detector's coherence uses
-        them; None (logged) for a language model they were not fitted for."""
-        if not (self.tuning.cbow_weight or self.tuning.coherence_weight):
+        """The shipped CBOW vectors when the second opinion is on; None (logged) for a
+        language model they were not fitted for."""
+        if not self.tuning.cbow_weight:
             return None
         try:
             return shared_cbow(lm)
         except CbowMismatch as exc:
-            log.warning("second opinion and coherence off: %s", exc)
+            log.warning("second opinion off: %s", exc)
             return None
 
     def _add_thesaurus(self, lm: LanguageModel) -> None:
@@ -257,15 +257,16 @@ class Repairer:
         return self.config.merged(**options).resolved(self.tuning)
 
     def _detection(self, view: normalise.View, blocks: list[_Block]) -> Detection:
-        """The document's detection: block scores, fluencies and coherences weighted by length."""
+        """The document's detection: block scores and fluencies weighted by length."""
         total = sum(b.chars for b in blocks)
         score = sum(b.doc.spin_score * b.chars for b in blocks) / total if total else 0.0
+        fluent = [(b.doc.fluency, b.chars) for b in blocks if b.doc.fluency is not None]
+        flu_chars = sum(n for _, n in fluent)
+        fluency = sum(f * n for f, n in fluent) / flu_chars if flu_chars else None
         found = [e for b in blocks for e in b.evidence]
         found.sort(key=detection.evidence_rank)
         llr = round(sum(b.doc.llr for b in blocks), 3)
-        return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr,
-                         _weighted_mean([(b.doc.fluency, b.chars) for b in blocks]),
-                         _weighted_mean([(b.doc.coherence, b.chars) for b in blocks]))
+        return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
 
     # -- stages ------------------------------------------------------------------------
     def _analyse_blocks(self, view: normalise.View, config: RepairConfig, rescore: bool) -> list[_Block]:
@@ -313,9 +314,7 @@ class Repairer:
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):
             doc.fluency = detection.fluency(clauses, res.segmenter, res.lm, tuning.fluency_sample_chars)
-            if res.cbow is not None and tuning.coherence_weight:
-                doc.coherence = detection.coherence(clauses, res.segmenter, res.cbow, tuning.fluency_sample_chars)
-        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning, doc.coherence)
+        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning)
         doc.detected = doc.spin_score >= tuning.spun_threshold
         found = [_in_input_script(view, e, start, end) for e in detection.evidence(sites)]
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
@@ -373,13 +372,6 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
-
-
-def _weighted_mean(pairs: list[tuple[float | None, int]]) -> float | None:
-    """The mean of the values that are not None, each weighted by its count; None when none is."""
-    known = [(v, n) for v, n in pairs if v is not None]
-    weight = sum(n for _, n in known)
-    return sum(v * n for v, n in known) / weight if weight else None
 
 
 def _in_input_script(view: normalise.View, e: Evidence, floor: int, ceiling: int) -> Evidence:

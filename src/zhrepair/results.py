@@ -97,9 +97,7 @@ class Detection:
 
     ``llr`` is the log10 likelihood ratio spun vs. clean from the known spun forms found;
     ``fluency`` how much better the language model finds the words in context than alone
-    (log10 per character) and ``coherence`` how much better the CBOW vectors find them in
-    their own context than in the text's average one (see :mod:`zhrepair.detection`); all
-    feed ``score``.
+    (log10 per character; see :mod:`zhrepair.detection`); both feed ``score``.
     """
 
     score: float
@@ -107,7 +105,6 @@ class Detection:
     evidence: tuple[Evidence, ...] = ()
     llr: float = 0.0
     fluency: float | None = None
-    coherence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,7 +112,6 @@ class Detection:
             "is_spun": self.is_spun,
             "llr": self.llr,
             "fluency": self.fluency,
-            "coherence": self.coherence,
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
