@@ -8,7 +8,7 @@ import pytest
 
 import zhrepair
 from zhrepair import decision
-from zhrepair.lexicon import CHAIN_SUFFIX, LexiconEntry
+from zhrepair.lexicon import CHAIN_SUFFIX, LexiconEntry, Membership
 
 SPUN = "推动高质地繁荣，坐褥力不断擢升，关键在于改进。"
 
@@ -91,3 +91,46 @@ def test_chains_never_make_a_document_look_spun():
     assert len(chained.lexicon) > len(plain.lexicon)
     assert chained.repair(text).text == text
     assert chained.detect(text).llr == plain.detect(text).llr
+
+
+# -- several dictionaries: the one that explains a document repairs it -----------------
+
+_A = [("繁荣", "发展"), ("改进", "创新"), ("坐褥力", "生产力"), ("闭节", "关键"), ("提升", "提高")]
+_B = [("昌盛", "发展"), ("革新", "创新"), ("出产力", "生产力"), ("要害", "关键"), ("提高", "提升")]
+_SPUN_BY_A = "我们要推动经济高质量繁荣，培育新质坐褥力，不断提升人民生活水平，提高效率，闭节在于科技改进。"
+
+
+def test_membership_knows_every_dictionary_holding_a_pair():
+    a = zhrepair.Lexicon.from_pairs([*_A, ("共同", "一起")], name="a")
+    b = zhrepair.Lexicon.from_pairs([*_B, ("共同", "一起")], name="b")
+    m = Membership(("a", "b"), [a, b])
+    assert m.mask_of("繁荣", "发展", "a") == 0b01 and m.mask_of("共同", "一起", "b") == 0b11
+    assert m.mask_of("繁荣", "发展", "shipped") == 0  # a source that is none of them
+
+
+def test_a_document_is_repaired_with_the_dictionary_that_explains_it():
+    a = zhrepair.Lexicon.from_pairs(_A, name="a")
+    b = zhrepair.Lexicon.from_pairs(_B, name="b")
+    both = zhrepair.Repairer(lexicons=[a, b], default_lexicon=False)
+    alone = zhrepair.Repairer(lexicons=[a], default_lexicon=False)
+    chosen = both.repair(_SPUN_BY_A)
+    assert chosen.text == alone.repair(_SPUN_BY_A).text  # read again as if a alone were loaded
+    assert "高质量发展" in chosen.text and "关键在于科技创新" in chosen.text
+    assert {e.source for e in chosen.edits} == {"a"}
+    assert both.repair(_SPUN_BY_A, best_dictionary=False).edits  # the option turns it off per call
+
+
+def test_only_the_chosen_dictionaries_options_stay_each_credited_to_the_first_holding_it():
+    from zhrepair import decoder
+    from zhrepair.results import EditKind
+    from zhrepair.sites import Option, Site
+
+    names = ("a", "b", "c")
+    site = Site(0, 2, "繁荣", [Option("发展", 0.5, "b", EditKind.WORD_SWAP, dictionaries=0b011),
+                                 Option("兴旺", 0.5, "c", EditKind.WORD_SWAP, dictionaries=0b100),
+                                 Option("昌盛", 1.0, "shipped", EditKind.WORD_SWAP)], frozenset({"c", "shipped"}))
+    kept = decoder.only_dictionaries_at(site, names, ("a", "b"))
+    assert [(o.text, o.source) for o in kept.options] == [("发展", "a"), ("昌盛", "shipped")]
+    assert kept.keep_sources == {"shipped"}
+    assert decoder.only_dictionaries_at(site, names, ("a", "b", "c")) is not site  # 发展 credited to a
+    assert decoder.only_dictionaries_at(Site(0, 1, "兴", [site.options[1]]), names, ("a",)) is None

@@ -21,7 +21,7 @@ import ahocorasick
 
 from .jiebadict import dictionary_words
 from .languagemodel import LanguageModel
-from .lexicon import Lexicon
+from .lexicon import Lexicon, Membership
 from .normalise import Clause
 from .results import EditKind
 from .sites import THESAURUS_SOURCE, Option, Scan, Site
@@ -44,7 +44,7 @@ class CandidateFinder:
     """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
 
     def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, tuning: Tuning,
-                 single_chars: bool = True) -> None:
+                 single_chars: bool = True, membership: Membership | None = None) -> None:
         self.lm = lm
         self.char_gain = tuning.char_gain
         self.common_logprob = tuning.common_logprob
@@ -57,14 +57,17 @@ class CandidateFinder:
             totals[(source, original)] += weight
             if original and source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
                 sources[original].add(source)
-        # per spun form, its options as (text, choice, source, kind) templates: a site copies them
-        self._options: dict[str, list[tuple[str, float, str, EditKind]]] = {}
+        # per spun form, its options as Option field templates (text, choice, source, kind, rule,
+        # delta, opinion, dictionaries): a site copies them
+        self._options: dict[str, list[tuple[str, float, str, EditKind, str, float, float, int]]] = {}
         word_swap, deletion = EditKind.WORD_SWAP, EditKind.DELETION
+        mask_of = membership.mask_of if membership is not None else None
         for spun, entries in lexicon.groups():
             if len(spun) == 1 and not single_chars:
                 continue
             self._options[spun] = [
-                (e.original, e.weight / totals[(e.source, e.original)], e.source, word_swap if e.original else deletion)
+                (e.original, e.weight / totals[(e.source, e.original)], e.source, word_swap if e.original else deletion,
+                 "", 0.0, 0.0, mask_of(spun, e.original, e.source) if mask_of else 0)
                 for e in entries
             ]
         self.spun_forms = frozenset(self._options)
@@ -175,9 +178,10 @@ class CandidateFinder:
                             if all(o.text != restored for o in site.options):
                                 site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
                             # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
-                            for text_, choice, source_, _ in self._options.get(restored, ()):
+                            for text_, choice, source_, _, _, _, _, mask in self._options.get(restored, ()):
                                 if text_ and all(x.text != text_ for x in site.options):
-                                    site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP))
+                                    site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP,
+                                                               dictionaries=mask))
         return list(found.values())
 
 

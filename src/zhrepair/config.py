@@ -60,6 +60,9 @@ class RepairConfig:
         "and 词林, judged by the learned document model; for spinners whose dictionary you lack; slow: under a second "
         "per 1,500-character article, where a plain repair takes milliseconds)")
     context_pass: bool = _opt(True, "in a spun document, score every site again with its neighbours restored")
+    best_dictionary: bool = _opt(
+        True, "with several dictionaries loaded, repair each document with the one that explains it best (a "
+        "spinner uses one dictionary; the shipped lexicon always takes part); off: all of them at once")
     remove_chrome: bool = _opt(False, "also remove scraped page furniture (浏览次数:, 返回列表, ...)")
     block_chars: int = _opt(100_000, "longer documents are decoded in blocks of about this many characters")
     explain: bool = _opt(True, "fill Edit.alternatives (off gives bare edits, faster)")

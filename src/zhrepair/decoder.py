@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import copy
 import math
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable
@@ -40,7 +41,7 @@ from typing import Iterable
 import numpy as np
 
 from .results import EditKind
-from .sites import GENERAL_SOURCES, Option, Site, is_chain
+from .sites import CHAIN_SUFFIX, GENERAL_SOURCES, Option, Site, dictionary_of, is_chain
 from .tuning import Tuning
 
 
@@ -181,13 +182,16 @@ class _Prepared:
         mass = np.array([p.choice_mass.get(k, 0.0) for k in self.choices]) if p.choice_mass else None
         return site_rate, form_rate, spin_rate, mass
 
+    def option_rates(self, site_rate: np.ndarray, form_rate: np.ndarray) -> np.ndarray:
+        """Each option's rate: its form's, or its source's where the form has none."""
+        rate = form_rate[self.opt_form]
+        missing = np.isnan(rate)
+        return np.where(missing, site_rate[self.opt_src], rate) if missing.any() else rate
+
     def weights(self, site_rate: np.ndarray, form_rate: np.ndarray, spin_rate: np.ndarray,
                 mass: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """``keep`` per site and the weight of every option (see the module docstring)."""
-        rate = form_rate[self.opt_form]
-        missing = np.isnan(rate)
-        if missing.any():
-            rate = np.where(missing, site_rate[self.opt_src], rate)
+        rate = self.option_rates(site_rate, form_rate)
         keep = np.ones(self.n_sites)
         if len(self.with_options):
             keep[self.with_options] = 1.0 - np.maximum.reduceat(rate, self.first_option)
@@ -305,18 +309,131 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
     prepared = _prepare(sites, tuning, opinions=False)
     params = fit(prepared, opportunities, tuning)
     direct = _without_chains(sites)
-    if direct is sites:
-        judged, judged_params = prepared, params
-    else:
-        judged = _prepare(direct, tuning, opinions=False)
-        judged_params = fit(judged, opportunities, tuning)
-    clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
-    llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)
+    llr, judged_params = _verdict(direct, opportunities, standing, tuning,
+                                  (prepared, params) if direct is sites else None)
     # the dictionaries' word swaps; char rules and stuffing have rates of their own making
     dictionaries = {o.source for site in direct for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
     top_rate = max((judged_params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
     is_spun = lexicon_evidence(llr, tuning) >= tuning.clean_threshold and top_rate >= tuning.min_spun_rate
     return DocumentModel(params, llr, is_spun=is_spun, fitted=(sites, prepared))
+
+
+def _verdict(direct: list[Site], opportunities: Counter, standing: Counter | None, tuning: Tuning,
+             fitted: tuple[_Prepared, Parameters] | None = None) -> tuple[float, Parameters]:
+    """The likelihood ratio of *direct* sites (no chain options) and the parameters fitted
+    on them (*fitted*: already fitted)."""
+    judged, judged_params = fitted if fitted is not None else (None, None)
+    if judged is None or judged_params is None:
+        judged = _prepare(direct, tuning, opinions=False)
+        judged_params = fit(judged, opportunities, tuning)
+    clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
+    llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)
+    return llr, judged_params
+
+
+def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Counter, tuning: Tuning,
+                        names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The loaded dictionaries (*names*; ``Option.dictionaries`` holds their bits) that
+    explain the document, best first. A spinner uses one dictionary, so each one holding
+    pairs here is scored alone: the document's likelihood ratio (each word form's share
+    clipped, as in :func:`likelihood_ratio`) from its options and those of every source
+    that is none of *names* (the shipped lexicon, char rules, stuffing), with the
+    parameters fitted on all of them (no chain options, as for the verdict). Those within
+    ``Tuning.dictionary_margin`` of the best are kept. None when fewer than two hold pairs."""
+    direct = _without_chains(sites)
+    ps = _prepare(direct, tuning, opinions=False)
+    masks = np.array([o.dictionaries for site in direct for o in site.options], dtype=np.int64)
+    present = int(np.bitwise_or.reduce(masks)) if len(masks) else 0
+    found = [i for i in range(len(names)) if present >> i & 1]
+    if len(found) < 2:
+        return None
+    params = fit(ps, opportunities, tuning)
+    clean = Parameters.clean(params.site_rate, tuning.clean_rate)
+    hypotheses = []
+    for p in (params, clean):
+        site_rate, form_rate, spin_rate, _ = ps.arrays(p)
+        rate = ps.option_rates(site_rate, form_rate)
+        hypotheses.append((rate, rate * ps.opt_prior, dict(zip(ps.sources, spin_rate.tolist()))))
+    forms: dict[str, int] = {}
+    form_of = np.array([forms.setdefault(site.spun, len(forms)) for site in direct], dtype=np.intp)
+    shared = masks == 0
+    ratios = {}
+    for i in found:
+        mine = (masks >> i & 1).astype(bool)
+        use = mine | shared
+        touched = np.zeros(ps.n_sites, dtype=bool)
+        touched[ps.opt_site[mine]] = True
+        logs = []
+        for rate, weight, _ in hypotheses:
+            keep = np.ones(ps.n_sites)
+            keep[ps.with_options] = 1.0 - np.maximum.reduceat(np.where(use, rate, 0.0), ps.first_option)
+            total = np.maximum(keep, 1e-12) + np.bincount(ps.opt_site, weights=np.where(use, weight, 0.0),
+                                                          minlength=ps.n_sites)
+            logs.append(np.log10(total))
+        per_form = np.bincount(form_of[touched], weights=(logs[0] - logs[1])[touched], minlength=len(forms))
+        ratio = float(np.clip(per_form, -tuning.form_llr_cap, tuning.form_llr_cap).sum())
+        spin_p, spin_q = hypotheses[0][2], hypotheses[1][2]
+        for (source, _), n in standing.items():  # its original forms left standing
+            if dictionary_of(source) == names[i]:
+                ratio += n * (math.log10(max(1.0 - spin_p.get(source, 0.0), 1e-12))
+                              - math.log10(max(1.0 - spin_q.get(source, 0.0), 1e-12)))
+        ratios[names[i]] = ratio
+    # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
+    shortlist = sorted(ratios, key=lambda n: -ratios[n])[:tuning.dictionary_shortlist]
+    if len(shortlist) > 1:
+        for name in shortlist:
+            bit = 1 << names.index(name)
+            alone = [s for site in direct if (s := _with_options(site, bit)) is not None]
+            ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
+    best = max(ratios[n] for n in shortlist)
+    return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
+                 if ratios[n] >= best - tuning.dictionary_margin)
+
+
+def _with_options(site: Site, bit: int) -> Site | None:
+    """*site* with the options of the dictionary *bit* and of no loaded dictionary; None
+    when none is left."""
+    options = [o for o in site.options if not o.dictionaries or o.dictionaries & bit]
+    if not options:
+        return None
+    if len(options) == len(site.options):
+        return site
+    return Site(site.start, site.end, site.spun, options, site.keep_sources, site.strong)
+
+
+def only_dictionaries_at(site: Site, names: tuple[str, ...], chosen: tuple[str, ...]) -> Site | None:
+    """*site* with the options of the *chosen* dictionaries among *names* (each credited to
+    the first of them that holds its pair) and of every source that is none of *names*;
+    keep sources likewise. Itself when nothing changes; None without options left."""
+    bits = [(1 << names.index(name), name) for name in chosen]
+    options = []
+    for o in site.options:
+        if not o.dictionaries:
+            options.append(o)
+            continue
+        for bit, name in bits:
+            if o.dictionaries & bit:
+                source = name + CHAIN_SUFFIX if is_chain(o.source) else name
+                options.append(o if o.source == source else replace(o, source=source))
+                break
+    if not options:
+        return None
+    keep = frozenset(s for s in site.keep_sources if dictionary_of(s) in chosen or dictionary_of(s) not in names)
+    if keep == site.keep_sources and len(options) == len(site.options) and all(map(operator.is_, options, site.options)):
+        return site
+    return replace(site, options=options, keep_sources=keep)
+
+
+def restrict_counts(opportunities: Counter, standing: Counter, names: tuple[str, ...],
+                    chosen: tuple[str, ...]) -> tuple[Counter, Counter]:
+    """A scan's opportunities and standing originals without those of the dictionaries among
+    *names* that are not *chosen* (keys are a source, or a tuple whose first item is one)."""
+    def keep(key: object) -> bool:
+        name = dictionary_of(key[0] if isinstance(key, tuple) else str(key))
+        return name in chosen or name not in names
+
+    return (Counter({k: n for k, n in opportunities.items() if keep(k)}),
+            Counter({k: n for k, n in standing.items() if keep(k)}))
 
 
 def _without_chains(sites: list[Site]) -> list[Site]:

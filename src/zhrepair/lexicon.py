@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence, Union
 
 from .errors import LexiconError, TextDecodeError
 from .fileio import decode_utf8, write_atomic
-from .sites import CHAIN_SUFFIX
+from .sites import CHAIN_SUFFIX, dictionary_of
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -202,6 +202,33 @@ class Lexicon:
         """Write :meth:`to_tsv` to *path* (UTF-8, atomically: a reader never sees half a file);
         :func:`zhrepair.load_lexicon` reads it back."""
         write_atomic(path, self.to_tsv())
+
+class Membership:
+    """Which of several dictionaries hold each (spun, original) pair, as bits over ``names``
+    (a dictionary is a source; a lexicon's chains count as the lexicon's): the combined
+    lexicon keeps one entry, and so one source, per pair."""
+
+    def __init__(self, names: Sequence[str], lexicons: Iterable[Iterable[LexiconEntry]]) -> None:
+        self.names = tuple(names)
+        self._bit = {name: 1 << i for i, name in enumerate(self.names)}
+        members: dict[str, dict[str, int]] = defaultdict(dict)
+        for entries in lexicons:
+            for e in entries:
+                bit = self._bit.get(dictionary_of(e.source))
+                if bit:
+                    row = members[e.spun]
+                    row[e.original] = row.get(e.original, 0) | bit
+        self._members = dict(members)
+
+    def mask_of(self, spun: str, original: str, source: str) -> int:
+        """The bits of the dictionaries holding ``spun ← original``; 0 when *source* (the
+        entry's own) is none of them."""
+        bit = self._bit.get(dictionary_of(source))
+        if bit is None:
+            return 0
+        row = self._members.get(spun)
+        return (row.get(original, 0) if row else 0) | bit
+
 
 @dataclass
 class TsvRows:

@@ -22,12 +22,12 @@ from .bulk import paused_gc
 from .cbow import Cbow, CbowMismatch, shared_cbow
 from .config import LOAD_OPTIONS, RepairConfig
 from .languagemodel import LanguageModel, shared_model
-from .lexicon import Lexicon, default_char_swaps
+from .lexicon import Lexicon, Membership, default_char_swaps
 from .lexicon import default_lexicon as shipped_lexicon
 from .results import Alternative, Detection, Edit, Evidence, RepairResult, apply_edits
 from .scoring import Context, SiteScorer
 from .segment import Segmenter
-from .sites import OPEN_VOCABULARY_SOURCE, THESAURUS_SOURCE, Option, Site
+from .sites import GENERAL_SOURCES, OPEN_VOCABULARY_SOURCE, THESAURUS_SOURCE, Option, Scan, Site, dictionary_of
 from .tuning import TUNED, Tuning
 
 log = logging.getLogger(__name__)
@@ -106,9 +106,16 @@ class Repairer:
             # chain entries (a sequential spinner's, Lexicon.chains) of the user's lexicons (the
             # sample's spinner, whose pairs the shipped lexicon holds, swaps in one pass), after
             # every lexicon: no chain hides an entry
-            if self.config.chains:
-                for lex in loaded:
-                    self.lexicon.add_missing(lexicon_cache.chains(lex))
+            chains = [lexicon_cache.chains(lex) for lex in loaded] if self.config.chains else []
+            for found in chains:
+                self.lexicon.add_missing(found)
+            # the loaded dictionaries compete per document (RepairConfig.best_dictionary)
+            shipped = {e.source for e in shipped_lexicon()} if default_lexicon else set()
+            names = sorted({e.source for lex in loaded for e in lex} - shipped - GENERAL_SOURCES)
+            self._membership = Membership(names, [*loaded, *chains]) if len(names) > 1 else None
+            # kept to build the finder of the dictionaries a document chooses (_finder_for)
+            self._parts = (default_lexicon, loaded, chains) if self._membership is not None else None
+            self._finders: dict[str, candidates.CandidateFinder] = {}  # per dictionary, built on first use
         if char_swap_rules is None:
             char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
         self.char_swap_rules = char_swap_rules
@@ -122,7 +129,7 @@ class Repairer:
         """Pickle the configuration and lexicons only: a copy sent to a worker process
         (multiprocessing, Spark, Dask, Ray) loads the model there, on first use."""
         state = self.__dict__.copy()
-        state.update(_lock=None, _resources=None, _recent=OrderedDict())
+        state.update(_lock=None, _resources=None, _recent=OrderedDict(), _finders={})
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -160,7 +167,7 @@ class Repairer:
                         self._add_thesaurus(lm)
                     with paused_gc():
                         finder = candidates.CandidateFinder(self.lexicon, self.char_swap_rules, lm, self.tuning,
-                                                            self.config.single_char_forms)
+                                                            self.config.single_char_forms, self._membership)
                     segmenter = lm.segmenter
                     scorer = SiteScorer(lm, segmenter, self.tuning.unigram_discount)
                     self._resources = Resources(lm, segmenter, finder, scorer, self._load_cbow(lm))
@@ -298,18 +305,10 @@ class Repairer:
         window = config.window or tuning.window
         text = view.text
         clauses = view.clauses(start, end)
-        scan = res.finder.scan(text, clauses, start, end, char_swaps=config.char_swaps)
-        if guessed is not None:
-            scan = scan.joined(guessed.scan(text, clauses, start, end, char_swaps=False))
-        if config.deletions:
-            scan.sites += candidates.stuffing_sites(text, clauses, self.stuffing_keywords, res.finder.original_sources,
-                                                    res.finder.spun_forms, tuning.stuffing_min_repeats)
-        scan.sites = candidates.drop_protected(scan.sites, scan.protected)
-        index = normalise.ClauseIndex(text, clauses)
-        placed = [(index.around(site.start, site.end), site) for site in scan.sites]
-        context = Context(text)
-        for clause, site in placed:
-            res.scorer.score_site(clause, site, context, window)
+        scan, placed = self._scored(res.finder, text, clauses, start, end, config, guessed)
+        if config.best_dictionary and self._membership is not None:
+            scan, placed = self._best_dictionaries(scan, placed, self._membership, text, clauses, start, end, config,
+                                                   guessed)
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):
@@ -337,6 +336,69 @@ class Repairer:
             if changes:
                 decoder.refit(sites, doc, scan.opportunities, tuning)
         return _Block(sites, doc, start, end, found)
+
+    def _scored(self, finder: candidates.CandidateFinder, text: str, clauses: list[normalise.Clause], start: int,
+                end: int, config: RepairConfig, guessed: candidates.CandidateFinder | None
+                ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
+        """*finder*'s sites in ``text[start:end]`` (with *guessed*'s and keyword stuffing),
+        each with its clause and scored in the plain text."""
+        res, tuning = self.resources, self.tuning
+        scan = finder.scan(text, clauses, start, end, char_swaps=config.char_swaps)
+        if guessed is not None:
+            scan = scan.joined(guessed.scan(text, clauses, start, end, char_swaps=False))
+        if config.deletions:
+            scan.sites += candidates.stuffing_sites(text, clauses, self.stuffing_keywords, finder.original_sources,
+                                                    finder.spun_forms, tuning.stuffing_min_repeats)
+        scan.sites = candidates.drop_protected(scan.sites, scan.protected)
+        index = normalise.ClauseIndex(text, clauses)
+        placed = [(index.around(site.start, site.end), site) for site in scan.sites]
+        context, window = Context(text), config.window or tuning.window
+        for clause, site in placed:
+            res.scorer.score_site(clause, site, context, window)
+        return scan, placed
+
+    def _best_dictionaries(self, scan: Scan, placed: list[tuple[normalise.Clause, Site]], membership: Membership,
+                           text: str, clauses: list[normalise.Clause], start: int, end: int, config: RepairConfig,
+                           guessed: candidates.CandidateFinder | None
+                           ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
+        """A spinner uses one dictionary: *scan* and *placed* of only the loaded dictionaries
+        that explain the document best (:func:`decoder.choose_dictionaries`). One dictionary:
+        the text is read again with its own finder (its own choices among forms and its
+        opportunities, as if it alone were loaded); several: their options are kept."""
+        names = membership.names
+        named = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
+                                            names)
+        if named is None:
+            return scan, placed
+        if len(named) == 1:
+            return self._scored(self._finder_for(named[0]), text, clauses, start, end, config, guessed)
+        scan.opportunities, scan.standing = decoder.restrict_counts(scan.opportunities, scan.standing, names, named)
+        return scan, [(clause, s) for clause, site in placed
+                      if (s := decoder.only_dictionaries_at(site, names, named)) is not None]
+
+    def _finder_for(self, name: str) -> candidates.CandidateFinder:
+        """The candidate finder of the shipped lexicon and the loaded dictionary *name* alone
+        (with its chains and every whitelist), built on first use and kept."""
+        with self._lock:
+            finder = self._finders.get(name)
+            if finder is not None:
+                return finder
+        assert self._parts is not None
+        default_lexicon, loaded, chains = self._parts
+        names = {name}
+        lexicon = Lexicon(name=name)
+        with paused_gc():
+            if default_lexicon:
+                lexicon.update(shipped_lexicon())
+            lexicon.update(Lexicon(e for lex in loaded for e in lex if e.source in names))
+            lexicon.add_missing(e for found in chains for e in found if dictionary_of(e.source) in names)
+            lexicon.update(Lexicon(e for e in self.lexicon if e.source == THESAURUS_SOURCE))
+            lexicon.whitelist |= self.lexicon.whitelist
+            finder = candidates.CandidateFinder(lexicon, self.char_swap_rules, self.resources.lm, self.tuning,
+                                                self.config.single_char_forms)
+        with self._lock:
+            self._finders[name] = finder
+        return finder
 
     def _decide(self, view: normalise.View, block: _Block, config: RepairConfig) -> list[decoder.SiteDecision]:
         if config.learned_decision:

@@ -19,6 +19,11 @@ GENERAL_SOURCES = frozenset({THESAURUS_SOURCE})  # guesses, not a spinner's dict
 CHAIN_SUFFIX = ":chains"  # the source of a lexicon's chain entries (Lexicon.chains)
 
 
+def dictionary_of(source: str) -> str:
+    """The dictionary a source belongs to: a lexicon's chains belong to the lexicon."""
+    return source[: -len(CHAIN_SUFFIX)] if source.endswith(CHAIN_SUFFIX) else source
+
+
 def is_chain(source: str) -> bool:
     """Whether *source* names chain entries (what a sequential spinner makes of an original
     beyond one entry): they restore in a document the direct
@@ -37,6 +42,7 @@ class Option:
     rule: str = ""  # a char-swap rule (关→闭): its rate is shared by every word it touches
     delta: float = 0.0  # language-model log10 gain of this option over keeping the site
     opinion: float = 0.0  # a second judge's log10 gain over keeping the site, weighted (scoring.second_opinion)
+    dictionaries: int = 0  # bits of the loaded dictionaries holding this pair (lexicon.Membership; 0: none)
 
 
 @dataclass(slots=True)

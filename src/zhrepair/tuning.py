@@ -86,6 +86,15 @@ class Tuning:
         0.15, "a document counts as spun only if a dictionary's fitted rate reaches this",
         "chosen between the rates clean TUNE articles fit (0.03-0.07 with all eight public dictionaries) and "
         "spun ones (0.24 and up)")
+    dictionary_margin: float = _c(
+        0.0, "with several dictionaries loaded, those whose log10 likelihood ratio alone comes within this of the "
+        "best one's repair the document (decoder.choose_dictionaries)",
+        "chosen: python -m benchmarks.dictionary_margin (TUNE, all eight loaded; mean F1 over the styles with a "
+        "shortlist of 3: 0.8597 at 0, 0.8550 at 2, 0.8501 at 5; every dictionary at once 0.8168)")
+    dictionary_shortlist: int = _c(
+        3, "with several dictionaries loaded, how many (the likeliest by the joint fit) are fitted alone to choose",
+        "chosen: python -m benchmarks.dictionary_margin (margin 0: mean F1 0.8550 with 2, 0.8597 with 3, 0.8598 "
+        "with all 8, which costs more fits)")
     evidence_scale: float = _c(0.5, "slope of the lexicon-evidence logistic over the log10 likelihood ratio",
                                "chosen: with evidence_offset, probability 0.5 at a log10 ratio of about 2.6")
     evidence_offset: float = _c(-3.0, "intercept of the lexicon-evidence logistic", "chosen: see evidence_scale")

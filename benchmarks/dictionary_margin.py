@@ -1,0 +1,75 @@
+"""Choose ``Tuning.dictionary_margin`` and ``dictionary_shortlist`` on TUNE documents: all
+eight public dictionaries loaded.
+
+    python -m benchmarks.dictionary_margin [--margins 0 2 5 10] [--shortlists 3] [--per-style 5]
+
+With several dictionaries loaded, a document is repaired with those whose likelihood ratio
+alone comes within the margin of the best one's (``decoder.choose_dictionaries``). For each
+margin, and with the choice off (every dictionary at once, as before), each public
+dictionary spins its own TUNE documents in every style of :mod:`benchmarks.styles` (four
+times as many short ones), repaired with all eight loaded. Prints F1 per style and their
+mean; the margin with the highest mean is the one to ship. TEST is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from . import corpus, spinners, styles
+from .scoring import Score, score
+from .suites import load_public_lexicons
+
+SLOT, SLOTS = 1, 4  # TUNE documents of this slot (benchmarks.tune's styled sets use another)
+
+
+def documents(per_style: int) -> dict[str, list[Any]]:
+    """Per style, the spun documents of every public dictionary."""
+    out: dict[str, list[Any]] = {}
+    for style in styles.STYLES:
+        n = per_style * (4 if styles.get_style(style).short else 1)
+        out[style] = [d for p in spinners.public_dict_paths()
+                      for _, d in styles.styled_docs(p, style, "tune", n, "margin", slot=SLOT, slots=SLOTS)]
+    return out
+
+
+def evaluate(repairer: Any, docs: dict[str, list[Any]]) -> dict[str, Score]:
+    return {style: Score.total(score(d.spun, d.gold, repairer.repair(d.spun).edits) for d in ds)
+            for style, ds in docs.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.dictionary_margin", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--margins", type=float, nargs="+", default=[0.0, 2.0, 5.0, 10.0])
+    ap.add_argument("--shortlists", type=int, nargs="+", default=[3], help="Tuning.dictionary_shortlist values")
+    ap.add_argument("--per-style", type=int, default=5, help="documents per dictionary and style (default 5)")
+    args = ap.parse_args(argv)
+    import zhrepair
+    from zhrepair.tuning import TUNED
+
+    try:
+        docs = documents(args.per_style)
+    except corpus.SharedDataMissing as exc:
+        print(f"dictionary_margin: {exc}", file=sys.stderr)
+        return 2
+    lexicons = load_public_lexicons(spinners.public_dict_paths())
+    runs: list[tuple[str, Any]] = [("all at once", dict(best_dictionary=False))]
+    runs += [(f"margin {m:g}, shortlist {k}", dict(tuning=TUNED.with_values(dictionary_margin=m, dictionary_shortlist=k)))
+             for k in args.shortlists for m in args.margins]
+    names = list(docs)
+    print(f"| run | {' | '.join(names)} | mean F1 | seconds |")
+    print(f"|---|{'--:|' * (len(names) + 2)}")
+    for label, options in runs:
+        t0 = time.perf_counter()
+        scores = evaluate(zhrepair.Repairer(lexicons=lexicons, **options), docs)
+        mean = sum(s.f1 for s in scores.values()) / len(scores)
+        cells = " | ".join(f"{scores[n].f1:.3f} (P {scores[n].precision:.3f})" for n in names)
+        print(f"| {label} | {cells} | {mean:.4f} | {time.perf_counter() - t0:.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
