@@ -211,14 +211,19 @@ class Membership:
     def __init__(self, names: Sequence[str], lexicons: Iterable[Iterable[LexiconEntry]]) -> None:
         self.names = tuple(names)
         self._bit = {name: 1 << i for i, name in enumerate(self.names)}
-        members: dict[str, dict[str, int]] = defaultdict(dict)
+        members: dict[str, dict[str, int]] = {}
+        bits: dict[str, int] = {}  # per source seen
         for entries in lexicons:
-            for e in entries:
-                bit = self._bit.get(dictionary_of(e.source))
+            for spun, original, _, source in entries:
+                bit = bits.get(source)
+                if bit is None:
+                    bit = bits[source] = self._bit.get(dictionary_of(source), 0)
                 if bit:
-                    row = members[e.spun]
-                    row[e.original] = row.get(e.original, 0) | bit
-        self._members = dict(members)
+                    row = members.get(spun)
+                    if row is None:
+                        row = members[spun] = {}
+                    row[original] = row.get(original, 0) | bit
+        self._members = members
 
     def mask_of(self, spun: str, original: str, source: str) -> int:
         """The bits of the dictionaries holding ``spun ← original``; 0 when *source* (the
