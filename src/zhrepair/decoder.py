@@ -332,14 +332,15 @@ def _verdict(direct: list[Site], opportunities: Counter, standing: Counter | Non
 
 
 def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Counter, tuning: Tuning,
-                        names: tuple[str, ...]) -> tuple[str, ...] | None:
+                        names: tuple[str, ...]) -> tuple[tuple[str, ...], float] | None:
     """The loaded dictionaries (*names*; ``Option.dictionaries`` holds their bits) that
     explain the document, best first. A spinner uses one dictionary, so each one holding
     pairs here is scored alone: the document's likelihood ratio (each word form's share
     clipped, as in :func:`likelihood_ratio`) from its options and those of every source
     that is none of *names* (the shipped lexicon, char rules, stuffing), with the
     parameters fitted on all of them (no chain options, as for the verdict). Those within
-    ``Tuning.dictionary_margin`` of the best are kept. None when fewer than two hold pairs."""
+    ``Tuning.dictionary_margin`` of the best are kept; with the best one's likelihood ratio.
+    None when fewer than two hold pairs."""
     direct = _without_chains(sites)
     ps = _prepare(direct, tuning, opinions=False)
     masks = np.array([o.dictionaries for site in direct for o in site.options], dtype=np.int64)
@@ -387,7 +388,7 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
             ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
     best = max(ratios[n] for n in shortlist)
     return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
-                 if ratios[n] >= best - tuning.dictionary_margin)
+                 if ratios[n] >= best - tuning.dictionary_margin), best
 
 
 def _with_options(site: Site, bit: int) -> Site | None:

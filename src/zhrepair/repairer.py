@@ -362,15 +362,18 @@ class Repairer:
                            guessed: candidates.CandidateFinder | None
                            ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
         """A spinner uses one dictionary: *scan* and *placed* of only the loaded dictionaries
-        that explain the document best (:func:`decoder.choose_dictionaries`). One dictionary:
-        the text is read again with its own finder (its own choices among forms and its
-        opportunities, as if it alone were loaded); several: their options are kept."""
+        that explain the document best (:func:`decoder.choose_dictionaries`). One dictionary
+        whose evidence calls the document spun: the text is read again with its own finder
+        (its own choices among forms and its opportunities, as if it alone were loaded);
+        otherwise the options of the chosen ones are kept (a document nothing explains
+        builds no finder)."""
         names = membership.names
-        named = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
-                                            names)
-        if named is None:
+        choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
+                                             names)
+        if choice is None:
             return scan, placed
-        if len(named) == 1:
+        named, best = choice
+        if len(named) == 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
             return self._scored(self._finder_for(named[0]), text, clauses, start, end, config, guessed)
         scan.opportunities, scan.standing = decoder.restrict_counts(scan.opportunities, scan.standing, names, named)
         return scan, [(clause, s) for clause, site in placed
