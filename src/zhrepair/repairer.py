@@ -388,13 +388,12 @@ class Repairer:
                 return finder
         assert self._parts is not None
         default_lexicon, loaded, chains = self._parts
-        names = {name}
         lexicon = Lexicon(name=name)
         with paused_gc():
             if default_lexicon:
                 lexicon.update(shipped_lexicon())
-            lexicon.update(Lexicon(e for lex in loaded for e in lex if e.source in names))
-            lexicon.add_missing(e for found in chains for e in found if dictionary_of(e.source) in names)
+            lexicon.update(Lexicon(e for lex in loaded for e in lex if e.source == name))
+            lexicon.add_missing(e for found in chains for e in found if dictionary_of(e.source) == name)
             lexicon.update(Lexicon(e for e in self.lexicon if e.source == THESAURUS_SOURCE))
             lexicon.whitelist |= self.lexicon.whitelist
             finder = candidates.CandidateFinder(lexicon, self.char_swap_rules, self.resources.lm, self.tuning,
