@@ -322,10 +322,10 @@ def _verdict(direct: list[Site], opportunities: Counter, standing: Counter | Non
              fitted: tuple[_Prepared, Parameters] | None = None) -> tuple[float, Parameters]:
     """The likelihood ratio of *direct* sites (no chain options) and the parameters fitted
     on them (*fitted*: already fitted)."""
-    judged, judged_params = fitted if fitted is not None else (None, None)
-    if judged is None or judged_params is None:
-        judged = _prepare(direct, tuning, opinions=False)
-        judged_params = fit(judged, opportunities, tuning)
+    if fitted is None:
+        prepared = _prepare(direct, tuning, opinions=False)
+        fitted = prepared, fit(prepared, opportunities, tuning)
+    judged, judged_params = fitted
     clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
     llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)
     return llr, judged_params
@@ -342,12 +342,12 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     ``Tuning.dictionary_margin`` of the best are kept; with the best one's likelihood ratio.
     None when fewer than two hold pairs."""
     direct = _without_chains(sites)
-    ps = _prepare(direct, tuning, opinions=False)
     masks = np.array([o.dictionaries for site in direct for o in site.options], dtype=np.int64)
     present = int(np.bitwise_or.reduce(masks)) if len(masks) else 0
     found = [i for i in range(len(names)) if present >> i & 1]
     if len(found) < 2:
         return None
+    ps = _prepare(direct, tuning, opinions=False)  # its options in the order of masks
     params = fit(ps, opportunities, tuning)
     clean = Parameters.clean(params.site_rate, tuning.clean_rate)
     hypotheses = []
@@ -358,6 +358,7 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     forms: dict[str, int] = {}
     form_of = np.array([forms.setdefault(site.spun, len(forms)) for site in direct], dtype=np.intp)
     shared = masks == 0
+    spin_p, spin_q = hypotheses[0][2], hypotheses[1][2]
     ratios = {}
     for i in found:
         mine = (masks >> i & 1).astype(bool)
@@ -373,7 +374,6 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
             logs.append(np.log10(total))
         per_form = np.bincount(form_of[touched], weights=(logs[0] - logs[1])[touched], minlength=len(forms))
         ratio = float(np.clip(per_form, -tuning.form_llr_cap, tuning.form_llr_cap).sum())
-        spin_p, spin_q = hypotheses[0][2], hypotheses[1][2]
         for (source, _), n in standing.items():  # its original forms left standing
             if dictionary_of(source) == names[i]:
                 ratio += n * (math.log10(max(1.0 - spin_p.get(source, 0.0), 1e-12))

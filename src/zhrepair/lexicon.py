@@ -184,8 +184,8 @@ class Lexicon:
                 forward[e.source].setdefault(e.original, []).append((e.spun, e.weight))
         for source, table in forward.items():
             rank = {o: r for o, r in self._rank.items() if o in table}
-            for original, (final, weight) in _sequential_finals(table, rank).items():
-                for text, w in zip(final, weight):
+            for original, finals in _sequential_finals(table, rank).items():
+                for text, w in finals.items():
                     if text and text != original and text not in whitelist and original not in by_spun.get(text, ()):
                         out.add(LexiconEntry(text, original, w, source + CHAIN_SUFFIX))
         return out
@@ -196,7 +196,6 @@ class Lexicon:
         whitelist = (LexiconEntry(w, w, 1.0, "whitelist") for w in sorted(self.whitelist))
         rank = self._rank
         return dump_tsv(itertools.chain(sorted(self, key=lambda e: rank[e.original]), whitelist))
-
 
     def save(self, path: PathLike) -> None:
         """Write :meth:`to_tsv` to *path* (UTF-8, atomically: a reader never sees half a file);
@@ -304,7 +303,7 @@ CHAIN_FORMS = 8
 
 
 def _sequential_finals(table: dict[str, list[tuple[str, float]]],
-                       rank: dict[str, int]) -> dict[str, tuple[list[str], list[float]]]:
+                       rank: dict[str, int]) -> dict[str, dict[str, float]]:
     """For each original of *table* (original → its forms and weights), the texts a
     sequential spinner ends with and their weights: the entries applied in *rank* order,
     each replacing every occurrence (each occurrence by any of its forms) in the output so far."""
@@ -320,7 +319,7 @@ def _sequential_finals(table: dict[str, list[tuple[str, float]]],
                                            if (r := rank.get(text[i:j])) is not None})
         return found
 
-    finals: dict[str, tuple[list[str], list[float]]] = {}
+    finals: dict[str, dict[str, float]] = {}
     for original in table:
         states = {original: 1.0}
         done = -1
@@ -343,7 +342,7 @@ def _sequential_finals(table: dict[str, list[tuple[str, float]]],
                         new[o] = w
             states = new if len(new) <= CHAIN_FORMS else dict(
                 heapq.nlargest(CHAIN_FORMS, new.items(), key=lambda kv: kv[1]))
-        finals[original] = (list(states), list(states.values()))
+        finals[original] = states
     return finals
 
 
