@@ -134,3 +134,68 @@ def test_only_the_chosen_dictionaries_options_stay_each_credited_to_the_first_ho
     assert kept.keep_sources == {"shipped"}
     assert decoder.only_dictionaries_at(site, names, ("a", "b", "c")) is not site  # 发展 credited to a
     assert decoder.only_dictionaries_at(Site(0, 1, "兴", [site.options[1]]), names, ("a",)) is None
+
+
+def test_no_dictionary_is_chosen_when_none_explains_the_document_better_than_the_other_sources():
+    from collections import Counter
+
+    from zhrepair import decoder
+    from zhrepair.results import EditKind
+    from zhrepair.sites import Option, Site
+    from zhrepair.tuning import TUNED
+
+    def sites(delta_a: float, delta_b: float) -> list[Site]:
+        # the shipped lexicon's clear swaps, and at each of eight other places a form two
+        # dictionaries would restore, by how much the model prefers each's original
+        shipped = [Site(10 * i, 10 * i + 2, f"甲{i}", [Option(f"乙{i}", 1.0, "shipped", EditKind.WORD_SWAP, delta=3.0)])
+                   for i in range(6)]
+        loaded = [Site(100 + 10 * i, 102 + 10 * i, f"丙{i}",
+                       [Option(f"丁{i}", 1.0, "a", EditKind.WORD_SWAP, delta=delta_a, dictionaries=0b01),
+                        Option(f"戊{i}", 1.0, "b", EditKind.WORD_SWAP, delta=delta_b, dictionaries=0b10)])
+                  for i in range(8)]
+        return shipped + loaded
+
+    names, none = ("a", "b"), Counter()
+    named, _ = decoder.choose_dictionaries(sites(3.0, -3.0), none, none, TUNED, names)
+    assert named == ("a",)
+    # neither dictionary's originals fit: the document is the shipped lexicon's alone
+    named, llr = decoder.choose_dictionaries(sites(-3.0, -3.0), none, none, TUNED, names)
+    assert named == () and llr > 0
+
+
+def test_a_subset_of_the_prepared_options_fits_as_the_sites_with_only_those_options_would():
+    import random
+    from collections import Counter
+
+    import numpy as np
+
+    from zhrepair import decoder
+    from zhrepair.results import EditKind
+    from zhrepair.sites import Option, Site
+    from zhrepair.tuning import TUNED
+
+    rng = random.Random(7)
+    sources = ["a", "b", "a:chains", "shipped", "cilin"]
+    sites = []
+    for i in range(60):
+        options = [Option(rng.choice("甲乙丙丁"), rng.random(), rng.choice(sources), EditKind.WORD_SWAP,
+                          delta=rng.uniform(-3, 3)) for _ in range(rng.randint(1, 4))]
+        sites.append(Site(3 * i, 3 * i + 2, rng.choice(["戊", "己", "庚"]), options,
+                          frozenset(rng.sample(sources, rng.randint(0, 2)))))
+    opportunities, standing = Counter({"a": 3, "b": 1}), Counter({("a", "甲"): 2, ("b", "乙"): 1})
+    full = decoder._prepare(sites, TUNED, opinions=False)
+    keep = [o.source != "a:chains" and rng.random() < 0.7 for site in sites for o in site.options]
+    it = iter(keep)
+    kept = [site for site in (Site(s.start, s.end, s.spun, [o for o in s.options if next(it)], s.keep_sources)
+                              for s in sites) if site.options]
+    direct = decoder._prepare(kept, TUNED, opinions=False)
+    derived = full.subset(np.array(keep))
+    assert [s.spun for s in derived.sites] == [s.spun for s in kept]
+    assert sorted(derived.sources) == sorted(direct.sources) and sorted(derived.forms) == sorted(direct.forms)
+    assert sorted(derived.choices) == sorted(direct.choices)
+    a, b = decoder.fit(derived, opportunities, TUNED), decoder.fit(direct, opportunities, TUNED)
+    for x, y in ((a.site_rate, b.site_rate), (a.form_rate, b.form_rate), (a.spin_rate, b.spin_rate),
+                 (a.choice_mass, b.choice_mass)):
+        assert x.keys() == y.keys() and all(abs(x[k] - y[k]) < 1e-12 for k in x)
+    assert abs(decoder._verdict(derived, opportunities, standing, TUNED)[0]
+               - decoder._verdict(direct, opportunities, standing, TUNED)[0]) < 1e-9

@@ -98,7 +98,7 @@ class _Prepared:
         self.sites = sites
         self.choice_strength = tuning.choice_strength
         self.lm_weight = tuning.lm_weight
-        n = self.n_sites = len(sites)
+        self.n_sites = len(sites)
         # one pass over the options: their sites, rate keys (source and spun form or char
         # rule), choice keys (where the site's options name different originals) and kinds;
         # sources are numbered options' first, then keep hypotheses'
@@ -107,8 +107,7 @@ class _Prepared:
         opt_site: list[int] = []
         opt_form: list[int] = []
         opt_choice: list[int] = []
-        deletions: list[int] = []
-        specific: list[int] = []  # sites with an option from a source outside GENERAL_SOURCES
+        opt_deletion: list[bool] = []
         add_form, add_choice = forms.setdefault, choices.setdefault
         deletion = EditKind.DELETION
         for i, site in enumerate(sites):
@@ -121,35 +120,38 @@ class _Prepared:
             for o in site_options:
                 opt_form.append(add_form((o.source, o.rule or spun), len(forms)))
                 opt_choice.append(add_choice((spun, o.text), len(choices)) if multi else -1)
-                if o.kind is deletion:
-                    deletions.append(i)
-                if o.source not in GENERAL_SOURCES:
-                    specific.append(i)
+                opt_deletion.append(o.kind is deletion)
         sources: dict[str, int] = {}
         for src, _ in forms:
             sources.setdefault(src, len(sources))
         keep_pairs = [(i, src) for i, site in enumerate(sites) for src in site.keep_sources]
         ks_src = [sources.setdefault(src, len(sources)) for _, src in keep_pairs]
         self.sources, self.forms, self.choices = list(sources), list(forms), list(choices)
-        n_opts, n_forms = len(opt_site), len(forms)
         self.opt_site = np.array(opt_site, dtype=np.intp)
         self.opt_form = np.array(opt_form, dtype=np.intp)
-        self.form_src = np.array([sources[src] for src, _ in forms], dtype=np.intp)
-        self.opt_src = self.form_src[self.opt_form] if n_opts else np.zeros(0, dtype=np.intp)
         self.opt_choice = np.array(opt_choice, dtype=np.intp)
-        self.choice_opts = np.flatnonzero(self.opt_choice >= 0)
+        self.opt_deletion = np.array(opt_deletion, dtype=bool)
+        self.form_src = np.array([sources[src] for src, _ in forms], dtype=np.intp)
+        self.src_general = np.array([src in GENERAL_SOURCES for src in self.sources], dtype=bool)
         self.ks_site = np.array([i for i, _ in keep_pairs], dtype=np.intp)
         self.ks_src = np.array(ks_src, dtype=np.intp)
         self.opt_prior = self._priors(opinions)
+        self._derive()
+
+    def _derive(self) -> None:
+        """What the fits read, from the per-option and per-key arrays."""
+        n, n_forms = self.n_sites, len(self.forms)
+        self.opt_src = self.form_src[self.opt_form] if len(self.opt_site) else np.zeros(0, dtype=np.intp)
+        self.choice_opts = np.flatnonzero(self.opt_choice >= 0)
         # sites per rate key (a site counts a key once), and per source
         distinct = np.unique(self.opt_site * max(n_forms, 1) + self.opt_form)
         self.form_count = np.bincount(distinct % max(n_forms, 1), minlength=n_forms).astype(float)
         self.site_count = np.bincount(self.form_src, weights=self.form_count, minlength=len(self.sources))
         # per site: any deletion among its options; all its options thesaurus guesses
         self.deletion = np.zeros(n, dtype=bool)
-        self.deletion[deletions] = True
+        self.deletion[self.opt_site[self.opt_deletion]] = True
         self.general = np.ones(n, dtype=bool)
-        self.general[specific] = False
+        self.general[self.opt_site[~self.src_general[self.opt_src]]] = False
         per_site = np.bincount(self.opt_site, minlength=n)
         self.with_options = np.flatnonzero(per_site > 0)
         self.first_option = np.searchsorted(self.opt_site, self.with_options)
@@ -157,6 +159,47 @@ class _Prepared:
         # each choice option's site and how many options that site has (for the adaptation)
         self.choice_n = per_site.astype(float)[self.opt_site[self.choice_opts]]
         self.own = np.zeros(len(self.choice_opts))  # each choice option's share of the mass, last fit
+
+    def subset(self, chosen: np.ndarray) -> "_Prepared":
+        """These sites with only the *chosen* options (a boolean per option), those left
+        without any dropped: what ``_Prepared`` of such sites would be, without reading the
+        sites again. Its ``sites`` are the kept ones as they are (options unfiltered, so
+        only their spun forms count): it serves fits and likelihood ratios, not ranking."""
+        sel = np.flatnonzero(chosen)
+        new = copy.copy(self)
+        old_site = self.opt_site[sel]
+        alive = np.unique(old_site)
+        site_of = np.full(self.n_sites, -1, dtype=np.intp)
+        site_of[alive] = np.arange(len(alive))
+        new.sites = [self.sites[i] for i in alive.tolist()]
+        new.n_sites = len(alive)
+        new.opt_site = site_of[old_site]
+        used_forms, opt_form = np.unique(self.opt_form[sel], return_inverse=True)
+        new.opt_form = opt_form.astype(np.intp)
+        ks = np.flatnonzero(site_of[self.ks_site] >= 0) if len(self.ks_site) else self.ks_site
+        used_src, src_index = np.unique(np.concatenate([self.form_src[used_forms], self.ks_src[ks]]),
+                                        return_inverse=True)
+        new.form_src = src_index[: len(used_forms)].astype(np.intp)
+        new.ks_src = src_index[len(used_forms):].astype(np.intp)
+        new.ks_site = site_of[self.ks_site[ks]]
+        new.sources = [self.sources[i] for i in used_src.tolist()]
+        new.forms = [self.forms[i] for i in used_forms.tolist()]
+        new.src_general = self.src_general[used_src]
+        # choice keys only where the options kept still name different originals
+        choice = self.opt_choice[sel]
+        named = choice >= 0
+        width = max(len(self.choices), 1)
+        pairs = np.unique(new.opt_site[named] * width + choice[named])  # distinct (site, original)
+        multi = np.bincount(pairs // width, minlength=new.n_sites) > 1
+        named &= multi[new.opt_site]
+        used_choices, choice_index = np.unique(choice[named], return_inverse=True)
+        new.opt_choice = np.full(len(sel), -1, dtype=np.intp)
+        new.opt_choice[named] = choice_index
+        new.choices = [self.choices[i] for i in used_choices.tolist()]
+        new.opt_deletion = self.opt_deletion[sel]
+        new.opt_prior = self.opt_prior[sel]
+        new._derive()
+        return new
 
     def _priors(self, opinions: bool = True) -> np.ndarray:
         """``choice * 10 ** (lm_weight * gain)`` per option, the gain being the language
@@ -308,27 +351,34 @@ def model_document(sites: list[Site], opportunities: Counter, tuning: Tuning,
     ever restore in a document the direct entries call spun."""
     prepared = _prepare(sites, tuning, opinions=False)
     params = fit(prepared, opportunities, tuning)
-    direct = _without_chains(sites)
-    llr, judged_params = _verdict(direct, opportunities, standing, tuning,
-                                  (prepared, params) if direct is sites else None)
+    chains = _chain_options(prepared)
+    if chains.any():
+        llr, judged_params = _verdict(prepared.subset(~chains), opportunities, standing, tuning)
+    else:
+        llr, judged_params = _verdict(prepared, opportunities, standing, tuning, params)
     # the dictionaries' word swaps; char rules and stuffing have rates of their own making
-    dictionaries = {o.source for site in direct for o in site.options if o.kind is EditKind.WORD_SWAP} - GENERAL_SOURCES
+    dictionaries = {o.source for site in sites for o in site.options
+                    if o.kind is EditKind.WORD_SWAP and not is_chain(o.source)} - GENERAL_SOURCES
     top_rate = max((judged_params.site_rate.get(s, 0.0) for s in dictionaries), default=0.0)
     is_spun = lexicon_evidence(llr, tuning) >= tuning.clean_threshold and top_rate >= tuning.min_spun_rate
     return DocumentModel(params, llr, is_spun=is_spun, fitted=(sites, prepared))
 
 
-def _verdict(direct: list[Site], opportunities: Counter, standing: Counter | None, tuning: Tuning,
-             fitted: tuple[_Prepared, Parameters] | None = None) -> tuple[float, Parameters]:
-    """The likelihood ratio of *direct* sites (no chain options) and the parameters fitted
-    on them (*fitted*: already fitted)."""
-    if fitted is None:
-        prepared = _prepare(direct, tuning, opinions=False)
-        fitted = prepared, fit(prepared, opportunities, tuning)
-    judged, judged_params = fitted
-    clean = Parameters.clean(judged_params.site_rate, tuning.clean_rate)
-    llr = likelihood_ratio(judged, opportunities, standing or Counter(), judged_params, clean, tuning.form_llr_cap)
-    return llr, judged_params
+def _chain_options(prepared: _Prepared) -> np.ndarray:
+    """Per option of *prepared*: whether it is a chain entry's."""
+    chain = np.array([is_chain(src) for src in prepared.sources], dtype=bool)
+    return chain[prepared.opt_src] if len(chain) else np.zeros(len(prepared.opt_site), dtype=bool)
+
+
+def _verdict(judged: _Prepared, opportunities: Counter, standing: Counter | None, tuning: Tuning,
+             params: Parameters | None = None) -> tuple[float, Parameters]:
+    """The likelihood ratio of the sites of *judged* (no chain options) and the parameters
+    fitted on them (*params*: already fitted)."""
+    if params is None:
+        params = fit(judged, opportunities, tuning)
+    clean = Parameters.clean(params.site_rate, tuning.clean_rate)
+    llr = likelihood_ratio(judged, opportunities, standing or Counter(), params, clean, tuning.form_llr_cap)
+    return llr, params
 
 
 def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Counter, tuning: Tuning,
@@ -339,15 +389,39 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     clipped, as in :func:`likelihood_ratio`) from its options and those of every source
     that is none of *names* (the shipped lexicon, char rules, stuffing), with the
     parameters fitted on all of them (no chain options, as for the verdict). Those within
-    ``Tuning.dictionary_margin`` of the best are kept; with the best one's likelihood ratio.
-    None when fewer than two hold pairs."""
-    direct = _without_chains(sites)
-    masks = np.array([o.dictionaries for site in direct for o in site.options], dtype=np.int64)
-    present = int(np.bitwise_or.reduce(masks)) if len(masks) else 0
+    ``Tuning.dictionary_margin`` of the best are kept, with the best one's likelihood ratio;
+    none (and the likelihood ratio without them) when the best does not beat the sources
+    that are no loaded dictionary, alone, by ``Tuning.dictionary_min_gain``. None when fewer
+    than two hold pairs."""
+    every = np.array([o.dictionaries for site in sites for o in site.options], dtype=np.int64)
+    present = int(np.bitwise_or.reduce(every)) if len(every) else 0
     found = [i for i in range(len(names)) if present >> i & 1]
     if len(found) < 2:
         return None
-    ps = _prepare(direct, tuning, opinions=False)  # its options in the order of masks
+    full = _prepare(sites, tuning, opinions=False)  # its options in the order of every
+    direct = ~_chain_options(full)
+    ps, masks = full.subset(direct), every[direct]
+    ratios = _dictionary_ratios(ps, masks, found, opportunities, standing, tuning, names)
+    # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
+    shortlist = sorted(ratios, key=lambda n: -ratios[n])[:tuning.dictionary_shortlist]
+    if len(shortlist) > 1:
+        for name in shortlist:
+            alone = ps.subset((masks == 0) | (masks & 1 << names.index(name) != 0))
+            ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
+    best = max(ratios[n] for n in shortlist)
+    # the sources that are no loaded dictionary, alone: a document no dictionary explains better gets none
+    others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]
+    if best < others + tuning.dictionary_min_gain:
+        return (), others
+    return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
+                 if ratios[n] >= best - tuning.dictionary_margin), best
+
+
+def _dictionary_ratios(ps: _Prepared, masks: np.ndarray, found: list[int], opportunities: Counter, standing: Counter,
+                       tuning: Tuning, names: tuple[str, ...]) -> dict[str, float]:
+    """Per dictionary ``names[i]`` (*i* in *found*): the likelihood ratio of its options
+    (``masks``, bits per option of *ps*) and the shared ones, with the parameters fitted
+    on all of *ps* — a quick first ranking."""
     params = fit(ps, opportunities, tuning)
     clean = Parameters.clean(params.site_rate, tuning.clean_rate)
     hypotheses = []
@@ -356,7 +430,7 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
         rate = ps.option_rates(site_rate, form_rate)
         hypotheses.append((rate, rate * ps.opt_prior, dict(zip(ps.sources, spin_rate.tolist()))))
     forms: dict[str, int] = {}
-    form_of = np.array([forms.setdefault(site.spun, len(forms)) for site in direct], dtype=np.intp)
+    form_of = np.array([forms.setdefault(site.spun, len(forms)) for site in ps.sites], dtype=np.intp)
     shared = masks == 0
     spin_p, spin_q = hypotheses[0][2], hypotheses[1][2]
     ratios = {}
@@ -379,27 +453,7 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
                 ratio += n * (math.log10(max(1.0 - spin_p.get(source, 0.0), 1e-12))
                               - math.log10(max(1.0 - spin_q.get(source, 0.0), 1e-12)))
         ratios[names[i]] = ratio
-    # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
-    shortlist = sorted(ratios, key=lambda n: -ratios[n])[:tuning.dictionary_shortlist]
-    if len(shortlist) > 1:
-        for name in shortlist:
-            bit = 1 << names.index(name)
-            alone = [s for site in direct if (s := _with_options(site, bit)) is not None]
-            ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
-    best = max(ratios[n] for n in shortlist)
-    return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
-                 if ratios[n] >= best - tuning.dictionary_margin), best
-
-
-def _with_options(site: Site, bit: int) -> Site | None:
-    """*site* with the options of the dictionary *bit* and of no loaded dictionary; None
-    when none is left."""
-    options = [o for o in site.options if not o.dictionaries or o.dictionaries & bit]
-    if not options:
-        return None
-    if len(options) == len(site.options):
-        return site
-    return Site(site.start, site.end, site.spun, options, site.keep_sources, site.strong)
+    return ratios
 
 
 def only_dictionaries_at(site: Site, names: tuple[str, ...], chosen: tuple[str, ...]) -> Site | None:

@@ -115,7 +115,7 @@ class Repairer:
             self._membership = Membership(names, [*loaded, *chains]) if len(names) > 1 else None
             # kept to build the finder of the dictionaries a document chooses (_finder_for)
             self._parts = (default_lexicon, loaded, chains) if self._membership is not None else None
-            self._finders: dict[str, candidates.CandidateFinder] = {}  # per dictionary, built on first use
+            self._finders: dict[str | None, candidates.CandidateFinder] = {}  # per dictionary (None: none), built on first use
         if char_swap_rules is None:
             char_swap_rules = default_char_swaps() if default_lexicon else Lexicon()
         self.char_swap_rules = char_swap_rules
@@ -362,33 +362,35 @@ class Repairer:
                            guessed: candidates.CandidateFinder | None
                            ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
         """A spinner uses one dictionary: *scan* and *placed* of only the loaded dictionaries
-        that explain the document best (:func:`decoder.choose_dictionaries`). One dictionary
-        whose evidence calls the document spun: the text is read again with its own finder
-        (its own choices among forms and its opportunities, as if it alone were loaded);
-        otherwise the options of the chosen ones are kept (a document nothing explains
-        builds no finder)."""
+        that explain the document best (:func:`decoder.choose_dictionaries`), or of none of
+        them. One dictionary, or none, and the evidence then calls the document spun: the text
+        is read again with that finder (its own choices among forms, its opportunities and
+        stuffed keywords, as if it alone were loaded, or none); otherwise the options of the
+        chosen ones are kept (a document nothing explains builds no finder)."""
         names = membership.names
         choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
                                              names)
         if choice is None:
             return scan, placed
         named, best = choice
-        if len(named) == 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
-            return self._scored(self._finder_for(named[0]), text, clauses, start, end, config, guessed)
+        if len(named) <= 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
+            return self._scored(self._finder_for(named[0] if named else None), text, clauses, start, end, config,
+                                guessed)
         scan.opportunities, scan.standing = decoder.restrict_counts(scan.opportunities, scan.standing, names, named)
         return scan, [(clause, s) for clause, site in placed
                       if (s := decoder.only_dictionaries_at(site, names, named)) is not None]
 
-    def _finder_for(self, name: str) -> candidates.CandidateFinder:
+    def _finder_for(self, name: str | None) -> candidates.CandidateFinder:
         """The candidate finder of the shipped lexicon and the loaded dictionary *name* alone
-        (with its chains and every whitelist), built on first use and kept."""
+        (with its chains and every whitelist; None: no loaded dictionary), built on first use
+        and kept."""
         with self._lock:
             finder = self._finders.get(name)
             if finder is not None:
                 return finder
         assert self._parts is not None
         default_lexicon, loaded, chains = self._parts
-        lexicon = Lexicon(name=name)
+        lexicon = Lexicon(name=name or "")
         with paused_gc():
             if default_lexicon:
                 lexicon.update(shipped_lexicon())

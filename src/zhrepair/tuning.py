@@ -91,6 +91,14 @@ class Tuning:
         "best one's repair the document (decoder.choose_dictionaries)",
         "chosen: python -m benchmarks.dictionary_margin (TUNE, all eight loaded; mean F1 over the styles with a "
         "shortlist of 3: 0.8597 at 0, 0.8550 at 2, 0.8501 at 5; every dictionary at once 0.8168)")
+    dictionary_min_gain: float = _c(
+        4.0, "with several dictionaries loaded, the best one repairs a document only if its log10 likelihood ratio "
+        "alone beats, by this much, that of the sources that are no loaded dictionary (the shipped lexicon, char "
+        "rules, stuffing); otherwise none of them does (decoder.choose_dictionaries)",
+        "chosen: python -m benchmarks.dictionary_margin (TUNE, all eight loaded; mean of the public dictionaries' "
+        "and the other spinner's F1: 0.8699 without this test, 0.8912 at 0, 0.8938 at 1, 0.8947 at 2, 0.8946 at 3, "
+        "0.8952 at 4, 0.8949 at 5, 0.8945 at 6), between the gains of documents spun with a loaded dictionary "
+        "(5.9 and up) and those of clean or otherwise spun ones (2.2 at most)")
     dictionary_shortlist: int = _c(
         3, "with several dictionaries loaded, how many (the likeliest by the joint fit) are fitted alone to choose",
         "chosen: python -m benchmarks.dictionary_margin (margin 0: mean F1 0.8550 with 2, 0.8597 with 3, 0.8598 "
