@@ -1,14 +1,15 @@
-"""Choose ``Tuning.dictionary_margin``, ``dictionary_shortlist`` and ``dictionary_min_gain``
-on TUNE documents: all eight public dictionaries loaded.
+"""Choose ``Tuning.dictionary_margin``, ``dictionary_shortlist``, ``dictionary_min_gain`` and
+``dictionary_sample_chars`` on TUNE documents: all eight public dictionaries loaded.
 
     python -m benchmarks.dictionary_margin [--margins 0 2 5 10] [--shortlists 3] [--gains 4]
-                                           [--per-style 5]
+                                           [--samples 1000] [--per-style 5]
 
 With several dictionaries loaded, a document is repaired with those whose likelihood ratio
 alone comes within the margin of the best one's (``decoder.choose_dictionaries``), and with
 none of them when the best one's does not beat that of the other sources alone by the
-gain. For each setting, and with the choice off (every dictionary at once, as before), each
-public dictionary spins its own TUNE documents in every style of :mod:`benchmarks.styles`
+gain, the choice made on the document's first clauses holding the sample's Han
+characters. For each setting, and with the choice off (every dictionary at once, as
+before), each public dictionary spins its own TUNE documents in every style of :mod:`benchmarks.styles`
 (four times as many short ones), and the sample's spinner, which is none of the eight,
 spins twice as many ("other spinner"), all repaired with all eight loaded; clean TUNE
 articles (news and manual pages) count false edits. Prints F1 per style, the mean over the
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--margins", type=float, nargs="+", default=[0.0, 2.0, 5.0, 10.0])
     ap.add_argument("--shortlists", type=int, nargs="+", default=[3], help="Tuning.dictionary_shortlist values")
     ap.add_argument("--gains", type=float, nargs="+", default=[4.0], help="Tuning.dictionary_min_gain values")
+    ap.add_argument("--samples", type=int, nargs="+", default=[1000], help="Tuning.dictionary_sample_chars values")
     ap.add_argument("--clean", type=int, default=40, help="clean TUNE articles per source (default 40)")
     ap.add_argument("--per-style", type=int, default=5, help="documents per dictionary and style (default 5)")
     args = ap.parse_args(argv)
@@ -79,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lexicons = load_public_lexicons(spinners.public_dict_paths())
     runs: list[tuple[str, Any]] = [("all at once", dict(best_dictionary=False))]
-    runs += [(f"margin {m:g}, shortlist {k}, gain {g:g}",
-              dict(tuning=TUNED.with_values(dictionary_margin=m, dictionary_shortlist=k, dictionary_min_gain=g)))
-             for k in args.shortlists for m in args.margins for g in args.gains]
+    runs += [(f"margin {m:g}, shortlist {k}, gain {g:g}, sample {n}",
+              dict(tuning=TUNED.with_values(dictionary_margin=m, dictionary_shortlist=k, dictionary_min_gain=g,
+                                            dictionary_sample_chars=n)))
+             for k in args.shortlists for m in args.margins for g in args.gains for n in args.samples]
     names = list(docs)
     print(f"| run | {' | '.join(names)} | mean F1 | other spinner | false edits | objective | seconds |")
     print(f"|---|{'--:|' * (len(names) + 5)}")

@@ -199,3 +199,18 @@ def test_a_subset_of_the_prepared_options_fits_as_the_sites_with_only_those_opti
         assert x.keys() == y.keys() and all(abs(x[k] - y[k]) < 1e-12 for k in x)
     assert abs(decoder._verdict(derived, opportunities, standing, TUNED)[0]
                - decoder._verdict(direct, opportunities, standing, TUNED)[0]) < 1e-9
+
+
+def test_the_dictionary_chosen_on_a_long_documents_first_clauses_repairs_all_of_it():
+    from zhrepair.tuning import TUNED
+
+    a = zhrepair.Lexicon.from_pairs(_A, name="a")
+    b = zhrepair.Lexicon.from_pairs(_B, name="b")
+    sampled = TUNED.with_values(dictionary_sample_chars=41)  # the first repetition's clauses
+    both = zhrepair.Repairer(lexicons=[a, b], default_lexicon=False, tuning=sampled)
+    alone = zhrepair.Repairer(lexicons=[a], default_lexicon=False, tuning=sampled)
+    text = "\n".join([_SPUN_BY_A] * 3)
+    repaired = both.repair(text)
+    assert repaired.text == alone.repair(text).text
+    third = len(_SPUN_BY_A) + 1
+    assert len([e for e in repaired.edits if e.start >= 2 * third]) == len([e for e in repaired.edits if e.end < third]) > 0

@@ -305,10 +305,10 @@ class Repairer:
         window = config.window or tuning.window
         text = view.text
         clauses = view.clauses(start, end)
-        scan, placed = self._scored(res.finder, text, clauses, start, end, config, guessed)
         if config.best_dictionary and self._membership is not None:
-            scan, placed = self._best_dictionaries(scan, placed, self._membership, text, clauses, start, end, config,
-                                                   guessed)
+            scan, placed = self._best_dictionaries(self._membership, text, clauses, start, end, config, guessed)
+        else:
+            scan, placed = self._scored(res.finder, text, clauses, start, end, config, guessed)
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):
@@ -338,10 +338,13 @@ class Repairer:
         return _Block(sites, doc, start, end, found)
 
     def _scored(self, finder: candidates.CandidateFinder, text: str, clauses: list[normalise.Clause], start: int,
-                end: int, config: RepairConfig, guessed: candidates.CandidateFinder | None
+                end: int, config: RepairConfig, guessed: candidates.CandidateFinder | None,
+                only: tuple[tuple[str, ...], tuple[str, ...]] | None = None
                 ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
         """*finder*'s sites in ``text[start:end]`` (with *guessed*'s and keyword stuffing),
-        each with its clause and scored in the plain text."""
+        each with its clause and scored in the plain text; *only* (the loaded dictionaries'
+        names, the chosen among them): the options and counts of those chosen
+        (:func:`_only_dictionaries`), before scoring."""
         res, tuning = self.resources, self.tuning
         scan = finder.scan(text, clauses, start, end, char_swaps=config.char_swaps)
         if guessed is not None:
@@ -352,33 +355,39 @@ class Repairer:
         scan.sites = candidates.drop_protected(scan.sites, scan.protected)
         index = normalise.ClauseIndex(text, clauses)
         placed = [(index.around(site.start, site.end), site) for site in scan.sites]
+        if only is not None:
+            scan, placed = _only_dictionaries(scan, placed, *only)
         context, window = Context(text), config.window or tuning.window
         for clause, site in placed:
             res.scorer.score_site(clause, site, context, window)
         return scan, placed
 
-    def _best_dictionaries(self, scan: Scan, placed: list[tuple[normalise.Clause, Site]], membership: Membership,
-                           text: str, clauses: list[normalise.Clause], start: int, end: int, config: RepairConfig,
-                           guessed: candidates.CandidateFinder | None
+    def _best_dictionaries(self, membership: Membership, text: str, clauses: list[normalise.Clause], start: int,
+                           end: int, config: RepairConfig, guessed: candidates.CandidateFinder | None
                            ) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
-        """A spinner uses one dictionary: *scan* and *placed* of only the loaded dictionaries
-        that explain the document best (:func:`decoder.choose_dictionaries`), or of none of
-        them. One dictionary, or none, and the evidence then calls the document spun: the text
+        """A spinner uses one dictionary: the scan of ``text[start:end]`` with only the loaded
+        dictionaries that explain it best (:func:`decoder.choose_dictionaries`), or none of
+        them, chosen on its first clauses (``Tuning.dictionary_sample_chars`` Han
+        characters). One dictionary, or none, and the evidence then calls the text spun: it
         is read again with that finder (its own choices among forms, its opportunities and
-        stuffed keywords, as if it alone were loaded, or none); otherwise the options of the
-        chosen ones are kept (a document nothing explains builds no finder)."""
-        names = membership.names
+        stuffed keywords, as if it alone were loaded, or none); otherwise every dictionary's
+        sites with the options of those chosen (a text nothing explains builds no finder)."""
+        res, names = self.resources, membership.names
+        taken = _first_chars(clauses, self.tuning.dictionary_sample_chars)
+        sampled = taken < len(clauses)
+        sample_end = clauses[taken - 1].end if sampled else end
+        scan, placed = self._scored(res.finder, text, clauses[:taken], start, sample_end, config, guessed)
         choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
                                              names)
-        if choice is None:
-            return scan, placed
+        if choice is None:  # fewer than two dictionaries hold pairs here: all of them
+            return self._scored(res.finder, text, clauses, start, end, config, guessed) if sampled else (scan, placed)
         named, best = choice
         if len(named) <= 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
             return self._scored(self._finder_for(named[0] if named else None), text, clauses, start, end, config,
                                 guessed)
-        scan.opportunities, scan.standing = decoder.restrict_counts(scan.opportunities, scan.standing, names, named)
-        return scan, [(clause, s) for clause, site in placed
-                      if (s := decoder.only_dictionaries_at(site, names, named)) is not None]
+        if sampled:
+            return self._scored(res.finder, text, clauses, start, end, config, guessed, only=(names, named))
+        return _only_dictionaries(scan, placed, names, named)
 
     def _finder_for(self, name: str | None) -> candidates.CandidateFinder:
         """The candidate finder of the shipped lexicon and the loaded dictionary *name* alone
@@ -453,6 +462,26 @@ def _detection_key(text: str, config: RepairConfig) -> tuple[Any, ...]:
     """What a detection depends on: the text (by digest) and the options that shape the analysis."""
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     return (digest, config.char_swaps, config.deletions, config.window, config.block_chars, config.open_vocabulary)
+
+
+def _only_dictionaries(scan: Scan, placed: list[tuple[normalise.Clause, Site]], names: tuple[str, ...],
+                       chosen: tuple[str, ...]) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:
+    """*scan* and its *placed* sites with the options and counts of the *chosen* among the
+    loaded dictionaries *names* and of every other source (:func:`decoder.only_dictionaries_at`);
+    sites left without options go."""
+    opportunities, standing = decoder.restrict_counts(scan.opportunities, scan.standing, names, chosen)
+    kept = [(clause, s) for clause, site in placed if (s := decoder.only_dictionaries_at(site, names, chosen)) is not None]
+    return Scan([site for _, site in kept], opportunities, standing, scan.protected), kept
+
+
+def _first_chars(clauses: list[normalise.Clause], chars: int) -> int:
+    """How many of the first *clauses* hold *chars* characters (all of them when fewer)."""
+    total = 0
+    for k, clause in enumerate(clauses):
+        total += len(clause.text)
+        if total >= chars:
+            return k + 1
+    return len(clauses)
 
 
 def _blocks(text: str, size: int) -> Iterator[tuple[int, int]]:

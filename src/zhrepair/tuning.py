@@ -99,6 +99,12 @@ class Tuning:
         "and the other spinner's F1: 0.8699 without this test, 0.8912 at 0, 0.8938 at 1, 0.8947 at 2, 0.8946 at 3, "
         "0.8952 at 4, 0.8949 at 5, 0.8945 at 6), between the gains of documents spun with a loaded dictionary "
         "(5.9 and up) and those of clean or otherwise spun ones (2.2 at most)")
+    dictionary_sample_chars: int = _c(
+        1000, "with several dictionaries loaded, the dictionary is chosen on a block's first clauses holding this "
+        "many Han characters (then the whole block is read with the chosen one's finder)",
+        "chosen: python -m benchmarks.dictionary_margin (TUNE, all eight loaded; objective 0.8940 at 300, 0.8938 at "
+        "600, 0.8951 at 1000, 0.8952 at 2000 and with the whole block): the smallest within 0.0005 of the best; "
+        "repair with all eight loaded 5.7x -> 4.0x jieba's time on TUNE articles of the sample's spinner")
     dictionary_shortlist: int = _c(
         3, "with several dictionaries loaded, how many (the likeliest by the joint fit) are fitted alone to choose",
         "chosen: python -m benchmarks.dictionary_margin (margin 0: mean F1 0.8550 with 2, 0.8597 with 3, 0.8598 "
