@@ -391,12 +391,12 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     parameters fitted on all of them (no chain options, as for the verdict). Those within
     ``Tuning.dictionary_margin`` of the best are kept, with the best one's likelihood ratio;
     none (and the likelihood ratio without them) when the best does not beat the sources
-    that are no loaded dictionary, alone, by ``Tuning.dictionary_min_gain``. None when fewer
-    than two hold pairs."""
+    that are no loaded dictionary, alone, by ``Tuning.dictionary_min_gain`` (also where one
+    alone holds pairs). None when none does."""
     every = np.array([o.dictionaries for site in sites for o in site.options], dtype=np.int64)
     present = int(np.bitwise_or.reduce(every)) if len(every) else 0
     found = [i for i in range(len(names)) if present >> i & 1]
-    if len(found) < 2:
+    if not found:
         return None
     full = _prepare(sites, tuning, opinions=False)  # its options in the order of every
     direct = ~_chain_options(full)
@@ -404,10 +404,9 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     ratios = _dictionary_ratios(ps, masks, found, opportunities, standing, tuning, names)
     # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
     shortlist = sorted(ratios, key=lambda n: -ratios[n])[:tuning.dictionary_shortlist]
-    if len(shortlist) > 1:
-        for name in shortlist:
-            alone = ps.subset((masks == 0) | (masks & 1 << names.index(name) != 0))
-            ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
+    for name in shortlist:
+        alone = ps.subset((masks == 0) | (masks & 1 << names.index(name) != 0))
+        ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
     best = max(ratios[n] for n in shortlist)
     # the sources that are no loaded dictionary, alone: a document no dictionary explains better gets none
     others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]

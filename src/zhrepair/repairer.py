@@ -379,7 +379,7 @@ class Repairer:
         scan, placed = self._scored(res.finder, text, clauses[:taken], start, sample_end, config, guessed)
         choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
                                              names)
-        if choice is None:  # fewer than two dictionaries hold pairs here: all of them
+        if choice is None:  # no dictionary holds pairs here
             return self._scored(res.finder, text, clauses, start, end, config, guessed) if sampled else (scan, placed)
         named, best = choice
         if len(named) <= 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
