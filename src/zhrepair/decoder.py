@@ -402,14 +402,17 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     direct = ~_chain_options(full)
     ps, masks = full.subset(direct), every[direct]
     ratios = _dictionary_ratios(ps, masks, found, opportunities, standing, tuning, names)
+    # the sources that are no loaded dictionary, alone: a document no dictionary explains
+    # better gets none (none is fitted alone when none comes near in the joint fit)
+    others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]
+    if max(ratios.values()) < others + tuning.dictionary_quick_gain:
+        return (), others
     # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
     shortlist = sorted(ratios, key=lambda n: -ratios[n])[:tuning.dictionary_shortlist]
     for name in shortlist:
         alone = ps.subset((masks == 0) | (masks & 1 << names.index(name) != 0))
         ratios[name] = _verdict(alone, *restrict_counts(opportunities, standing, names, (name,)), tuning)[0]
     best = max(ratios[n] for n in shortlist)
-    # the sources that are no loaded dictionary, alone: a document no dictionary explains better gets none
-    others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]
     if best < others + tuning.dictionary_min_gain:
         return (), others
     return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
