@@ -493,18 +493,6 @@ def restrict_counts(opportunities: Counter, standing: Counter, names: tuple[str,
             Counter({k: n for k, n in standing.items() if keep(k)}))
 
 
-def _without_chains(sites: list[Site]) -> list[Site]:
-    """*sites* without their chain options (the same list when there are none)."""
-    if not any(is_chain(o.source) for site in sites for o in site.options):
-        return sites
-    out = []
-    for site in sites:
-        options = [o for o in site.options if not is_chain(o.source)]
-        if options:
-            out.append(site if len(options) == len(site.options) else replace(site, options=options))
-    return out
-
-
 def refit(sites: list[Site], doc: DocumentModel, opportunities: Counter, tuning: Tuning) -> None:
     """Fit *doc*'s parameters again once its sites were scored in a restored context, where
     their scores are surer; its likelihood ratio and verdict stay those of the first fit."""
