@@ -1,9 +1,10 @@
 """Choose ``Tuning.dictionary_margin``, ``dictionary_shortlist``, ``dictionary_min_gain``,
-``dictionary_sample_chars`` and ``dictionary_quick_gain`` on TUNE documents: all eight
-public dictionaries loaded.
+``dictionary_sample_chars``, ``dictionary_quick_gain`` and ``dictionary_glance_chars`` on
+TUNE documents: all eight public dictionaries loaded.
 
     python -m benchmarks.dictionary_margin [--margins 0 2 5 10] [--shortlists 3] [--gains 4]
-                                           [--samples 1000] [--quick-gains 2] [--per-style 5]
+                                           [--samples 1000] [--quick-gains 2] [--glances 300]
+                                           [--per-style 5]
 
 With several dictionaries loaded, a document is repaired with those whose likelihood ratio
 alone comes within the margin of the best one's (``decoder.choose_dictionaries``), and with
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gains", type=float, nargs="+", default=[4.0], help="Tuning.dictionary_min_gain values")
     ap.add_argument("--samples", type=int, nargs="+", default=[1000], help="Tuning.dictionary_sample_chars values")
     ap.add_argument("--quick-gains", type=float, nargs="+", default=[2.0], help="Tuning.dictionary_quick_gain values")
+    ap.add_argument("--glances", type=int, nargs="+", default=[300], help="Tuning.dictionary_glance_chars values")
     ap.add_argument("--clean", type=int, default=40, help="clean TUNE articles per source (default 40)")
     ap.add_argument("--per-style", type=int, default=5, help="documents per dictionary and style (default 5)")
     args = ap.parse_args(argv)
@@ -83,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     lexicons = load_public_lexicons(spinners.public_dict_paths())
     runs: list[tuple[str, Any]] = [("all at once", dict(best_dictionary=False))]
-    runs += [(f"margin {m:g}, shortlist {k}, gain {g:g}, sample {n}, quick {q:g}",
+    runs += [(f"margin {m:g}, shortlist {k}, gain {g:g}, sample {n}, quick {q:g}, glance {c}",
               dict(tuning=TUNED.with_values(dictionary_margin=m, dictionary_shortlist=k, dictionary_min_gain=g,
-                                            dictionary_sample_chars=n, dictionary_quick_gain=q)))
+                                            dictionary_sample_chars=n, dictionary_quick_gain=q,
+                                            dictionary_glance_chars=c)))
              for k in args.shortlists for m in args.margins for g in args.gains for n in args.samples
-             for q in args.quick_gains]
+             for q in args.quick_gains for c in args.glances]
     names = list(docs)
     print(f"| run | {' | '.join(names)} | mean F1 | other spinner | false edits | objective | seconds |")
     print(f"|---|{'--:|' * (len(names) + 5)}")

@@ -158,9 +158,11 @@ def test_no_dictionary_is_chosen_when_none_explains_the_document_better_than_the
     names, none = ("a", "b"), Counter()
     named, _ = decoder.choose_dictionaries(sites(3.0, -3.0), none, none, TUNED, names)
     assert named == ("a",)
+    assert decoder.clearly_none(sites(3.0, -3.0), none, none, TUNED, names) is None
     # neither dictionary's originals fit: the document is the shipped lexicon's alone
     named, llr = decoder.choose_dictionaries(sites(-3.0, -3.0), none, none, TUNED, names)
     assert named == () and llr > 0
+    assert decoder.clearly_none(sites(-3.0, -3.0), none, none, TUNED, names) == llr  # a first look settles it
 
 
 def test_a_subset_of_the_prepared_options_fits_as_the_sites_with_only_those_options_would():

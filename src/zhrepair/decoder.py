@@ -393,18 +393,10 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
     none (and the likelihood ratio without them) when the best does not beat the sources
     that are no loaded dictionary, alone, by ``Tuning.dictionary_min_gain`` (also where one
     alone holds pairs). None when none does."""
-    every = np.array([o.dictionaries for site in sites for o in site.options], dtype=np.int64)
-    present = int(np.bitwise_or.reduce(every)) if len(every) else 0
-    found = [i for i in range(len(names)) if present >> i & 1]
-    if not found:
+    joint = _joint_ratios(sites, opportunities, standing, tuning, names)
+    if joint is None:
         return None
-    full = _prepare(sites, tuning, opinions=False)  # its options in the order of every
-    direct = ~_chain_options(full)
-    ps, masks = full.subset(direct), every[direct]
-    ratios = _dictionary_ratios(ps, masks, found, opportunities, standing, tuning, names)
-    # the sources that are no loaded dictionary, alone: a document no dictionary explains
-    # better gets none (none is fitted alone when none comes near in the joint fit)
-    others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]
+    ps, masks, ratios, others = joint
     if max(ratios.values()) < others + tuning.dictionary_quick_gain:
         return (), others
     # the likeliest few fitted alone (their options and the shared ones, each with its own parameters)
@@ -417,6 +409,37 @@ def choose_dictionaries(sites: list[Site], opportunities: Counter, standing: Cou
         return (), others
     return tuple(n for n in sorted(shortlist, key=lambda n: -ratios[n])
                  if ratios[n] >= best - tuning.dictionary_margin), best
+
+
+def clearly_none(sites: list[Site], opportunities: Counter, standing: Counter, tuning: Tuning,
+                 names: tuple[str, ...]) -> float | None:
+    """The likelihood ratio of the sources that are no loaded dictionary, when even the
+    joint fit has no dictionary among *names* within ``Tuning.dictionary_quick_gain`` of
+    them (the document gets none, see :func:`choose_dictionaries`); None otherwise, or when
+    no dictionary holds pairs."""
+    joint = _joint_ratios(sites, opportunities, standing, tuning, names)
+    if joint is None:
+        return None
+    _, _, ratios, others = joint
+    return others if max(ratios.values()) < others + tuning.dictionary_quick_gain else None
+
+
+def _joint_ratios(sites: list[Site], opportunities: Counter, standing: Counter, tuning: Tuning,
+                  names: tuple[str, ...]) -> tuple[_Prepared, np.ndarray, dict[str, float], float] | None:
+    """The chain-free sites prepared, the dictionary bits of their options, each dictionary's
+    likelihood ratio in the joint fit (:func:`_dictionary_ratios`) and that of the sources
+    that are no loaded dictionary, alone; None when no dictionary holds pairs."""
+    every = np.array([o.dictionaries for site in sites for o in site.options], dtype=np.int64)
+    present = int(np.bitwise_or.reduce(every)) if len(every) else 0
+    found = [i for i in range(len(names)) if present >> i & 1]
+    if not found:
+        return None
+    full = _prepare(sites, tuning, opinions=False)  # its options in the order of every
+    direct = ~_chain_options(full)
+    ps, masks = full.subset(direct), every[direct]
+    ratios = _dictionary_ratios(ps, masks, found, opportunities, standing, tuning, names)
+    others = _verdict(ps.subset(masks == 0), *restrict_counts(opportunities, standing, names, ()), tuning)[0]
+    return ps, masks, ratios, others
 
 
 def _dictionary_ratios(ps: _Prepared, masks: np.ndarray, found: list[int], opportunities: Counter, standing: Counter,

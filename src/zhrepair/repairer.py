@@ -368,21 +368,32 @@ class Repairer:
         """A spinner uses one dictionary: the scan of ``text[start:end]`` with only the loaded
         dictionaries that explain it best (:func:`decoder.choose_dictionaries`), or none of
         them, chosen on its first clauses (``Tuning.dictionary_sample_chars`` Han
-        characters). One dictionary, or none, and the evidence then calls the text spun: it
-        is read again with that finder (its own choices among forms, its opportunities and
-        stuffed keywords, as if it alone were loaded, or none); otherwise every dictionary's
-        sites with the options of those chosen (a text nothing explains builds no finder)."""
-        res, names = self.resources, membership.names
-        taken = _first_chars(clauses, self.tuning.dictionary_sample_chars)
+        characters; a first look at fewer, ``dictionary_glance_chars``, settles none when no
+        dictionary comes near there, :func:`decoder.clearly_none`). One dictionary, or none,
+        and the evidence then calls the text spun: it is read again with that finder (its own
+        choices among forms, its opportunities and stuffed keywords, as if it alone were
+        loaded, or none); otherwise every dictionary's sites with the options of those chosen
+        (a text nothing explains builds no finder)."""
+        res, names, tuning = self.resources, membership.names, self.tuning
+        taken = _first_chars(clauses, tuning.dictionary_sample_chars)
         sampled = taken < len(clauses)
-        sample_end = clauses[taken - 1].end if sampled else end
-        scan, placed = self._scored(res.finder, text, clauses[:taken], start, sample_end, config, guessed)
-        choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, self.tuning,
-                                             names)
+        choice: tuple[tuple[str, ...], float] | None = None
+        glance = _first_chars(clauses, tuning.dictionary_glance_chars)
+        if tuning.dictionary_glance_chars and glance < taken:  # a first look: enough when no dictionary comes near
+            scan, placed = self._scored(res.finder, text, clauses[:glance], start, clauses[glance - 1].end, config,
+                                        guessed)
+            others = decoder.clearly_none([s for _, s in placed], scan.opportunities, scan.standing, tuning, names)
+            if others is not None:
+                choice, sampled = ((), others), True
+        if choice is None:
+            sample_end = clauses[taken - 1].end if sampled else end
+            scan, placed = self._scored(res.finder, text, clauses[:taken], start, sample_end, config, guessed)
+            choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, tuning,
+                                                 names)
         if choice is None:  # no dictionary holds pairs here
             return self._scored(res.finder, text, clauses, start, end, config, guessed) if sampled else (scan, placed)
         named, best = choice
-        if len(named) <= 1 and decoder.lexicon_evidence(best, self.tuning) >= self.tuning.clean_threshold:
+        if len(named) <= 1 and decoder.lexicon_evidence(best, tuning) >= tuning.clean_threshold:
             return self._scored(self._finder_for(named[0] if named else None), text, clauses, start, end, config,
                                 guessed)
         if sampled:

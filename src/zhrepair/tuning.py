@@ -111,6 +111,14 @@ class Tuning:
         "chosen: python -m benchmarks.dictionary_margin (TUNE, all eight loaded; objective 0.8940 at 300, 0.8938 at "
         "600, 0.8951 at 1000, 0.8952 at 2000 and with the whole block): the smallest within 0.0005 of the best; "
         "repair with all eight loaded 5.7x -> 4.0x jieba's time on TUNE articles of the sample's spinner")
+    dictionary_glance_chars: int = _c(
+        300, "with several dictionaries loaded, a first look at a block's first clauses holding this many Han "
+        "characters decides alone when no dictionary comes near there (dictionary_quick_gain): the block gets none; "
+        "0: no first look",
+        "chosen: python -m benchmarks.dictionary_margin --glances (TUNE objective 0.8911 at 100, 0.8945 at 200, "
+        "0.8951 at 300, as without it): the smallest tried that changes no TUNE figure; repair with all eight loaded "
+        "3.5x -> 1.7x jieba's time on TUNE articles of the sample's spinner (none of the eight), 6.8x -> 7.9x on "
+        "articles spun with one of them (blind)")
     dictionary_shortlist: int = _c(
         3, "with several dictionaries loaded, how many (the likeliest by the joint fit) are fitted alone to choose",
         "chosen: python -m benchmarks.dictionary_margin (margin 0: mean F1 0.8550 with 2, 0.8597 with 3, 0.8598 "
