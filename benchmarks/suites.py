@@ -752,6 +752,7 @@ def _fresh_process(text_path: Path, dict_paths: Sequence[Path | str] = (), warm:
 
 
 SPEED_CHUNK = 10  # texts timed per method in turn
+SPEED_OWN = 5  # articles per public dictionary, spun with it, timed with all of them loaded
 # the issue's goals: time ratios to jieba.lcut, and seconds to load all public dictionaries
 SPEED_GOALS = {"repair()": 1.2, "repair() + detect()": 1.5, "repair(), all dictionaries": 3.0, "load_seconds": 1.5}
 
@@ -790,6 +791,18 @@ def suite_speed(ctx: Context) -> SuiteResult:
             seconds[name] += _timed(fn, texts[i : i + SPEED_CHUNK])
     jieba_s = seconds["jieba.lcut"]
     jieba_cps = n_chars / jieba_s
+    own: dict[str, float] = {}
+    if every is not None:
+        # articles each spun with one of the loaded dictionaries (public-dicts' TEST articles,
+        # SPEED_OWN per dictionary, after one more of each: its finder is built before timing)
+        per_dict = [[d.spun for _, d in ctx.dict_spun(p)][: SPEED_OWN + 1] for p in paths]
+        for first, *_ in per_dict:
+            every.repair(first)
+        spun_own = [t for texts_of in per_dict for t in texts_of[1:]]
+        own = {"jieba.lcut": 0.0, "repair(), all dictionaries": 0.0, "chars": sum(map(len, spun_own))}
+        for i in range(0, len(spun_own), SPEED_CHUNK):
+            own["jieba.lcut"] += _timed(jieba.lcut, spun_own[i : i + SPEED_CHUNK])
+            own["repair(), all dictionaries"] += _timed(every.repair, spun_own[i : i + SPEED_CHUNK])
 
     out = SuiteResult("speed")
     labels = {"repair()": "repair() vs jieba.lcut, same texts, one process",
@@ -805,7 +818,15 @@ def suite_speed(ctx: Context) -> SuiteResult:
         notes += [f"goal ≤ {SPEED_GOALS[key]}×"] if key in SPEED_GOALS else []
         other = f"{n_chars / seconds[key]:,.0f} chars/s = {ratios[key]:.2f}× jieba's time"
         out.rows.append(Row("speed", label, len(texts), other=other + (f" ({'; '.join(notes)})" if notes else "")))
+    if own:
+        ratio = own["repair(), all dictionaries"] / own["jieba.lcut"]
+        out.rows.append(Row("speed", f"repair() with all {len(paths)} public dictionaries loaded vs jieba.lcut, on "
+                                     "articles each spun with one of them (its finder built before timing)",
+                            len(paths) * SPEED_OWN,
+                            other=f"{own['chars'] / own['repair(), all dictionaries']:,.0f} chars/s = {ratio:.2f}× "
+                                  "jieba's time"))
     details: dict[str, Any] = {
+        "spun_with_a_loaded_dictionary": {k: round(v, 3) for k, v in own.items()},
         "chars": n_chars,
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
         "time_ratio_vs_jieba": {k: round(v, 3) for k, v in ratios.items()},
