@@ -375,30 +375,33 @@ class Repairer:
         loaded, or none); otherwise every dictionary's sites with the options of those chosen
         (a text nothing explains builds no finder)."""
         res, names, tuning = self.resources, membership.names, self.tuning
+
+        def first(k: int) -> tuple[Scan, list[tuple[normalise.Clause, Site]]]:  # every dictionary's, k clauses
+            return self._scored(res.finder, text, clauses[:k], start, clauses[k - 1].end if k < len(clauses) else end,
+                                config, guessed)
+
         taken = _first_chars(clauses, tuning.dictionary_sample_chars)
-        sampled = taken < len(clauses)
+        glance = _first_chars(clauses, tuning.dictionary_glance_chars) if tuning.dictionary_glance_chars else taken
         choice: tuple[tuple[str, ...], float] | None = None
-        glance = _first_chars(clauses, tuning.dictionary_glance_chars)
-        if tuning.dictionary_glance_chars and glance < taken:  # a first look: enough when no dictionary comes near
-            scan, placed = self._scored(res.finder, text, clauses[:glance], start, clauses[glance - 1].end, config,
-                                        guessed)
+        if glance < taken:  # a first look: enough when no dictionary comes near
+            scan, placed = first(glance)
             others = decoder.clearly_none([s for _, s in placed], scan.opportunities, scan.standing, tuning, names)
             if others is not None:
-                choice, sampled = ((), others), True
+                choice, taken = ((), others), glance
         if choice is None:
-            sample_end = clauses[taken - 1].end if sampled else end
-            scan, placed = self._scored(res.finder, text, clauses[:taken], start, sample_end, config, guessed)
+            scan, placed = first(taken)
             choice = decoder.choose_dictionaries([s for _, s in placed], scan.opportunities, scan.standing, tuning,
                                                  names)
+        whole = taken == len(clauses)  # the scan covers the block
         if choice is None:  # no dictionary holds pairs here
-            return self._scored(res.finder, text, clauses, start, end, config, guessed) if sampled else (scan, placed)
+            return (scan, placed) if whole else self._scored(res.finder, text, clauses, start, end, config, guessed)
         named, best = choice
         if len(named) <= 1 and decoder.lexicon_evidence(best, tuning) >= tuning.clean_threshold:
             return self._scored(self._finder_for(named[0] if named else None), text, clauses, start, end, config,
                                 guessed)
-        if sampled:
-            return self._scored(res.finder, text, clauses, start, end, config, guessed, only=(names, named))
-        return _only_dictionaries(scan, placed, names, named)
+        if whole:
+            return _only_dictionaries(scan, placed, names, named)
+        return self._scored(res.finder, text, clauses, start, end, config, guessed, only=(names, named))
 
     def _finder_for(self, name: str | None) -> candidates.CandidateFinder:
         """The candidate finder of the shipped lexicon and the loaded dictionary *name* alone
