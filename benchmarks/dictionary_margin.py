@@ -11,8 +11,8 @@ alone comes within the margin of the best one's (``decoder.choose_dictionaries``
 none of them when the best one's does not beat that of the other sources alone by the
 gain, the choice made on the document's first clauses holding the sample's Han
 characters. For each setting, and with the choice off (every dictionary at once, as
-before), each public dictionary spins its own TUNE documents in every style of :mod:`benchmarks.styles`
-(four times as many short ones), and the sample's spinner, which is none of the eight,
+before), each public dictionary spins its own TUNE documents in every style of
+:mod:`benchmarks.styles` (four times as many short ones), and the sample's spinner, which is none of the eight,
 spins twice as many ("other spinner"), all repaired with all eight loaded; clean TUNE
 articles (news and manual pages) count false edits. Prints F1 per style, the mean over the
 public dictionaries' styles, the other spinner's F1 over its styles, the false edits, and
