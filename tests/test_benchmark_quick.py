@@ -4,9 +4,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.slow  # about 45 s: five suites in a subprocess; .ci/run runs it
 def test_quick_benchmark_runs(tmp_path):
     readme_before = (ROOT / "README.md").read_bytes()
     p = subprocess.run(

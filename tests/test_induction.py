@@ -34,6 +34,7 @@ def clean_crawl():
     return [a.text for a in styles.style_articles("blind", "tune", DOCS, slot=1, slots=2)]
 
 
+@pytest.mark.slow  # 35-40 s: induction over a 100-page crawl; .ci/run runs it
 def test_a_spun_crawl_gives_mostly_right_entries(spun_crawl):
     found = induce([d.spun for d in spun_crawl])
     gold = Counter((g.spun, g.gold[0]) for d in spun_crawl for g in d.swaps)
