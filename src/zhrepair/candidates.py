@@ -19,7 +19,7 @@ from typing import Mapping
 
 import ahocorasick
 
-from .jiebadict import dictionary_words
+from . import jiebadict
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, Membership
 from .normalise import Clause
@@ -28,6 +28,8 @@ from .sites import THESAURUS_SOURCE, Option, Scan, Site
 from .tuning import Tuning
 
 PUNCTUATION_AFTER_STUFFING = frozenset("，。；！？、,.;!?")
+_OptionFields = tuple[str, float, str, EditKind, str, float, float, int]
+_Form = tuple[list[_OptionFields], frozenset[str], bool]  # options, keep sources, strong
 
 
 def _latin(ch: str) -> bool:
@@ -48,7 +50,7 @@ class CandidateFinder:
         self.lm = lm
         self.char_gain = tuning.char_gain
         self.common_logprob = tuning.common_logprob
-        rare_logprob = tuning.rare_logprob
+        self._rare_logprob = tuning.rare_logprob
         # forward view: for each source, original -> total weight of its spun forms
         totals: dict[tuple[str, str], float] = defaultdict(float)
         self.original_sources: dict[str, set[str]] = defaultdict(set)
@@ -57,36 +59,16 @@ class CandidateFinder:
             totals[(source, original)] += weight
             if original and source != THESAURUS_SOURCE:  # a thesaurus says nothing of what spinners replace
                 sources[original].add(source)
-        # per spun form, its options as Option field templates (text, choice, source, kind, rule,
-        # delta, opinion, dictionaries): a site copies them
-        self._options: dict[str, list[tuple[str, float, str, EditKind, str, float, float, int]]] = {}
-        word_swap, deletion = EditKind.WORD_SWAP, EditKind.DELETION
-        mask_of = membership.mask_of if membership is not None else None
-        for spun, entries in lexicon.groups():
-            if len(spun) == 1 and not single_chars:
-                continue
-            self._options[spun] = [
-                (e.original, e.weight / totals[(e.source, e.original)], e.source, word_swap if e.original else deletion,
-                 "", 0.0, 0.0, mask_of(spun, e.original, e.source) if mask_of else 0)
-                for e in entries
-            ]
-        self.spun_forms = frozenset(self._options)
-        # per spun form, fixed for the lexicon: sources that would have spun the form itself,
-        # and whether the form is one clean text (almost) never has while an original is
-        # common; the model lacks many idioms (仗义执言), so jieba's dictionary has a say
-        none: frozenset[str] = frozenset()
-        sources_of = self.original_sources
-        self._keep = {key: frozenset(sources_of[key]) if key in sources_of else none for key in self._options}
-        logprob = lm.logprob
-        rare = set()
-        for key, options in self._options.items():
-            if logprob(key) <= rare_logprob and any(logprob(t[0]) > rare_logprob for t in options if t[0]):
-                rare.add(key)
-        rare -= dictionary_words(rare)
-        self._strong = {key: key in rare for key in self._options}
+        self._totals = totals
+        self._lexicon = lexicon
+        self._mask_of = membership.mask_of if membership is not None else None
+        self.spun_forms = frozenset(s for s in lexicon.spun_forms() if single_chars or len(s) > 1)
+        # per spun form, what a site of it copies, worked out the first time the form is met
+        # (a big lexicon's forms mostly never are): see _form
+        self._forms: dict[str, _Form] = {}
         self.whitelist = frozenset(lexicon.whitelist)  # never edited, nor anything overlapping them
         self._automaton = ahocorasick.Automaton()
-        keys = set(self._options) | set(self.original_sources) | self.whitelist
+        keys = self.spun_forms | set(self.original_sources) | self.whitelist
         # forms that begin or end with a Latin letter or digit match only as whole Latin
         # words (a lexicon's mm ← 妹妹 is no site in "command")
         self._latin_edged = frozenset(k for k in keys if _latin(k[0]) or _latin(k[-1]))
@@ -117,10 +99,10 @@ class CandidateFinder:
                     continue
                 if key in self.whitelist:
                     protected.append((s, e))
-                options = self._options.get(key)
-                if options:
-                    copies = [Option(*t) for t in options]
-                    sites.append(Site(s, e, key, copies, self._keep[key], self._strong[key]))
+                form = self._form(key)
+                if form is not None:
+                    options, keep, strong = form
+                    sites.append(Site(s, e, key, [Option(*t) for t in options], keep, strong))
                 elif self._standalone(text, s, e):
                     for src in self.original_sources[key]:
                         standing[(src, key)] += 1
@@ -141,6 +123,34 @@ class CandidateFinder:
                     sites.append(cs)
         sites.sort(key=lambda s: (s.start, s.end))
         return Scan(sites, opportunities, standing, sorted(protected))
+
+    def _form(self, spun: str) -> _Form | None:
+        """What a site of the spun form *spun* copies (None for no spun form): its options as
+        :class:`Option` field templates (text, choice, source, kind, rule, delta, opinion,
+        dictionaries), the sources that would have spun the form itself, and whether the form
+        is one clean text (almost) never has while an original is common (the model lacks many
+        idioms, 仗义执言, so jieba's dictionary has a say)."""
+        form = self._forms.get(spun)
+        if form is None and spun in self.spun_forms:
+            totals, mask_of = self._totals, self._mask_of
+            entries = self._lexicon.originals(spun)
+            options = [
+                (e.original, e.weight / totals[(e.source, e.original)], e.source,
+                 EditKind.WORD_SWAP if e.original else EditKind.DELETION, "", 0.0, 0.0,
+                 mask_of(spun, e.original, e.source) if mask_of else 0)
+                for e in entries
+            ]
+            logprob, rare = self.lm.logprob, self._rare_logprob
+            strong = (logprob(spun) <= rare and any(logprob(e.original) > rare for e in entries if e.original)
+                      and spun not in jiebadict.words())
+            keep = frozenset(self.original_sources.get(spun, ()))
+            form = self._forms[spun] = (options, keep, strong)
+        return form
+
+    def _options_of(self, spun: str) -> list[_OptionFields]:
+        """The option templates of the spun form *spun* (empty for no spun form)."""
+        form = self._form(spun)
+        return form[0] if form is not None else []
 
     def _standalone(self, text: str, s: int, e: int) -> bool:
         """No longer vocabulary word covers ``text[s:e]`` (发展 in 发展中国家 is not a word of its own)."""
@@ -178,7 +188,7 @@ class CandidateFinder:
                             if all(o.text != restored for o in site.options):
                                 site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
                             # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
-                            for text_, choice, source_, _, _, _, _, mask in self._options.get(restored, ()):
+                            for text_, choice, source_, _, _, _, _, mask in self._options_of(restored):
                                 if text_ and all(x.text != text_ for x in site.options):
                                     site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP,
                                                                dictionaries=mask))

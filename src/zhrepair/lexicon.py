@@ -207,22 +207,34 @@ class Membership:
     (a dictionary is a source; a lexicon's chains count as the lexicon's): the combined
     lexicon keeps one entry, and so one source, per pair."""
 
-    def __init__(self, names: Sequence[str], lexicons: Iterable[Iterable[LexiconEntry]]) -> None:
+    def __init__(self, names: Sequence[str], lexicons: Iterable[Lexicon | Iterable[LexiconEntry]]) -> None:
+        """*lexicons*: :class:`Lexicon` objects or entry lists (a lexicon's chains)."""
         self.names = tuple(names)
         self._bit = {name: 1 << i for i, name in enumerate(self.names)}
-        members: dict[str, dict[str, int]] = {}
-        bits: dict[str, int] = {}  # per source seen
-        for entries in lexicons:
-            for spun, original, _, source in entries:
-                bit = bits.get(source)
-                if bit is None:
-                    bit = bits[source] = self._bit.get(dictionary_of(source), 0)
-                if bit:
-                    row = members.get(spun)
-                    if row is None:
-                        row = members[spun] = {}
-                    row[original] = row.get(original, 0) | bit
-        self._members = members
+        self._lexicons: list[dict[str, dict[str, LexiconEntry]]] = []  # each: spun -> original -> entry
+        for lex in lexicons:
+            if isinstance(lex, Lexicon):
+                self._lexicons.append(lex._by_spun)
+            else:
+                index: dict[str, dict[str, LexiconEntry]] = {}
+                for e in lex:
+                    index.setdefault(e.spun, {})[e.original] = e
+                self._lexicons.append(index)
+        self._rows: dict[str, dict[str, int]] = {}  # per spun form, worked out when first asked
+
+    def _row(self, spun: str) -> dict[str, int]:
+        """Each original of *spun* with the bits of the dictionaries holding the pair."""
+        row = self._rows.get(spun)
+        if row is None:
+            row = {}
+            bit_of = self._bit.get
+            for by_spun in self._lexicons:
+                for original, e in by_spun.get(spun, {}).items():
+                    bit = bit_of(dictionary_of(e.source), 0)
+                    if bit:
+                        row[original] = row.get(original, 0) | bit
+            self._rows[spun] = row
+        return row
 
     def mask_of(self, spun: str, original: str, source: str) -> int:
         """The bits of the dictionaries holding ``spun ← original``; 0 when *source* (the
@@ -230,8 +242,7 @@ class Membership:
         bit = self._bit.get(dictionary_of(source))
         if bit is None:
             return 0
-        row = self._members.get(spun)
-        return (row.get(original, 0) if row else 0) | bit
+        return self._row(spun).get(original, 0) | bit
 
 
 @dataclass
