@@ -134,11 +134,13 @@ def test_segmenter_uses_the_model_vocabulary(segmenter):
     assert segmenter.cut("") == ()
 
 
-def test_jiebas_dictionary_words():
-    from zhrepair.jiebadict import words
+def test_dictionary_words_asks_jiebas_dictionary():
+    from zhrepair.jiebadict import dictionary_words
 
-    assert {"仗义执言", "的", "起早贪黑"} <= words()
-    assert not {"坐褥力", "设置装备摆设", ""} & words()
+    assert dictionary_words(["仗义执言", "坐褥力", "设置装备摆设", "的"]) == {"仗义执言", "的"}
+    many = [f"坐褥{i}" for i in range(100)] + ["仗义执言", "起早贪黑"]  # the other search path
+    assert dictionary_words(many) == {"仗义执言", "起早贪黑"}
+    assert dictionary_words([]) == frozenset()
 
 
 # -- candidates -----------------------------------------------------------------------

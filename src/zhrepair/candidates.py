@@ -19,7 +19,7 @@ from typing import Mapping
 
 import ahocorasick
 
-from . import jiebadict
+from .jiebadict import dictionary_words
 from .languagemodel import LanguageModel
 from .lexicon import Lexicon, Membership
 from .normalise import Clause
@@ -50,7 +50,7 @@ class CandidateFinder:
         self.lm = lm
         self.char_gain = tuning.char_gain
         self.common_logprob = tuning.common_logprob
-        self._rare_logprob = tuning.rare_logprob
+        rare_logprob = tuning.rare_logprob
         # forward view: for each source, original -> total weight of its spun forms
         totals: dict[tuple[str, str], float] = defaultdict(float)
         self.original_sources: dict[str, set[str]] = defaultdict(set)
@@ -63,6 +63,12 @@ class CandidateFinder:
         self._lexicon = lexicon
         self._mask_of = membership.mask_of if membership is not None else None
         self.spun_forms = frozenset(s for s in lexicon.spun_forms() if single_chars or len(s) > 1)
+        # spun forms clean text (almost) never has while an original is common; the model
+        # lacks many idioms (仗义执言), so jieba's dictionary has a say (asked once, here)
+        logprob = lm.logprob
+        rare = {k for k in self.spun_forms if logprob(k) <= rare_logprob}
+        rare = {k for k in rare if any(logprob(e.original) > rare_logprob for e in lexicon.originals(k) if e.original)}
+        self._rare = frozenset(rare - dictionary_words(rare))
         # per spun form, what a site of it copies, worked out the first time the form is met
         # (a big lexicon's forms mostly never are): see _form
         self._forms: dict[str, _Form] = {}
@@ -128,8 +134,7 @@ class CandidateFinder:
         """What a site of the spun form *spun* copies (None for no spun form): its options as
         :class:`Option` field templates (text, choice, source, kind, rule, delta, opinion,
         dictionaries), the sources that would have spun the form itself, and whether the form
-        is one clean text (almost) never has while an original is common (the model lacks many
-        idioms, 仗义执言, so jieba's dictionary has a say)."""
+        is strong (rare in clean text)."""
         form = self._forms.get(spun)
         if form is None and spun in self.spun_forms:
             totals, mask_of = self._totals, self._mask_of
@@ -140,11 +145,8 @@ class CandidateFinder:
                  mask_of(spun, e.original, e.source) if mask_of else 0)
                 for e in entries
             ]
-            logprob, rare = self.lm.logprob, self._rare_logprob
-            strong = (logprob(spun) <= rare and any(logprob(e.original) > rare for e in entries if e.original)
-                      and spun not in jiebadict.words())
             keep = frozenset(self.original_sources.get(spun, ()))
-            form = self._forms[spun] = (options, keep, strong)
+            form = self._forms[spun] = (options, keep, spun in self._rare)
         return form
 
     def _options_of(self, spun: str) -> list[_OptionFields]:

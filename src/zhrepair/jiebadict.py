@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 from pathlib import Path
+from typing import Iterable
 
 from . import lexicon_cache
 
@@ -54,3 +56,15 @@ def frequencies() -> dict[str, int]:
 def frequency(word: str) -> int:
     """jieba's frequency of *word*, 0 when the dictionary does not list it."""
     return frequencies().get(word, 0)
+
+
+def dictionary_words(forms: Iterable[str]) -> frozenset[str]:
+    """The *forms* that jieba's dictionary lists."""
+    wanted = set(forms)
+    if not wanted:
+        return frozenset()
+    if len(wanted) <= 64 and not words.cache_info().currsize:
+        # a few words (the shipped lexicon): one search of the text beats reading the word list
+        lines = re.compile("^(" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True))) + ") ", re.M)
+        return frozenset(lines.findall(_dictionary_text()))
+    return frozenset(wanted & words())
