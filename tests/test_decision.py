@@ -106,6 +106,10 @@ def test_membership_knows_every_dictionary_holding_a_pair():
     m = Membership(("a", "b"), [a, b])
     assert m.mask_of("繁荣", "发展", "a") == 0b01 and m.mask_of("共同", "一起", "b") == 0b11
     assert m.mask_of("繁荣", "发展", "shipped") == 0  # a source that is none of them
+    # entry lists (a lexicon's chains) count as their lexicon's
+    chains = [zhrepair.LexiconEntry("昌盛盛", "发展", 1.0, "a:chains")]
+    assert Membership(("a", "b"), [a, b, chains]).mask_of("昌盛盛", "发展", "b") == 0b11
+    assert Membership(("a", "b"), [a, b]).mask_of("昌盛盛", "发展", "b") == 0b10
 
 
 def test_a_document_is_repaired_with_the_dictionary_that_explains_it():

@@ -167,6 +167,19 @@ def test_scan_finds_lexicon_char_swap_sites_and_opportunities(repairer):
     assert scan.opportunities["sample"] == 2  # 我们 (咱们 → 我们) and 坚持 (僵持 → 坚持) stand unspun
 
 
+def test_a_forms_options_are_worked_out_once_and_copied_per_site(lm):
+    """The finder works out a spun form's options when a text first holds it; each site gets
+    its own copies, so scoring one document leaves the next one's options untouched."""
+    lexicon = zhrepair.Lexicon.from_pairs([("繁荣", "发展"), ("坐褥力", "生产力")], name="lex")
+    finder = candidates.CandidateFinder(lexicon, zhrepair.Lexicon(), lm, TUNED)
+    assert finder.spun_forms == {"繁荣", "坐褥力"}
+    first = finder.scan("经济繁荣", [normalise.Clause(0, "经济繁荣")]).sites[0]
+    first.options[0].delta = 9.0
+    again = finder.scan("繁荣昌盛", [normalise.Clause(0, "繁荣昌盛")]).sites[0]
+    assert again.options[0].delta == 0.0 and again.options[0] is not first.options[0]
+    assert [(o.text, o.source, o.choice) for o in again.options] == [("发展", "lex", 1.0)]
+
+
 def test_latin_forms_match_only_whole_latin_words(lm):
     """A lexicon's mm ← 妹妹 is a site where mm stands alone, never inside "command" or "10mm";
     a form ending in a Latin letter (了ok ← 了好) is none inside "了okay"."""
