@@ -33,12 +33,12 @@ def _dictionary_text() -> str:
 @functools.lru_cache(maxsize=1)
 def words() -> frozenset[str]:
     """Every word of jieba's dictionary (kept in the compiled cache after the first read)."""
-    path, key = _dictionary_path(), {"what": "jieba words"}
+    path, key = _dictionary_path(), {"what": "jieba words", "as": "one string"}
     cached = lexicon_cache.load_value(path, key)
-    if isinstance(cached, list):
-        return frozenset(cached)
+    if isinstance(cached, str):  # one string, a word a line: a third faster to load than a list of them
+        return frozenset(cached.split("\n"))
     found = [line[: line.find(" ")] for line in _dictionary_text().splitlines() if " " in line]
-    lexicon_cache.store_value(path, key, found)
+    lexicon_cache.store_value(path, key, "\n".join(found))
     return frozenset(found)
 
 
