@@ -43,7 +43,10 @@ def _inside_latin_word(text: str, s: int, e: int) -> bool:
 
 
 class CandidateFinder:
-    """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text."""
+    """Finds candidate sites of one lexicon (plus char-swap rules) in a working-view text.
+
+    The lexicon is read when a text first holds one of its spun forms, so it must not change
+    once the finder is built (a :class:`~zhrepair.Repairer`'s lexicons are fixed when it is made)."""
 
     def __init__(self, lexicon: Lexicon, char_swaps: Lexicon, lm: LanguageModel, tuning: Tuning,
                  single_chars: bool = True, membership: Membership | None = None) -> None:
