@@ -5,10 +5,15 @@
 
 ``min_confidence`` only filters the output (raising it only removes edits), so each TUNE
 document of :func:`benchmarks.tune.build_data` is repaired once at 0 and its edits are
-kept at each threshold in turn. Printed per threshold: (a) the sample's spinner, default
+kept at each threshold in turn, as the decoder keeps them: a run of touching edits goes
+whole when any of it is below the threshold (``--single``: each edit on its own, the
+decoder's rule before 2026-12-02). The ratio filter's "isolated" is judged at 0, so a
+threshold's figures can differ slightly from a repair at that threshold; at 0.5 they are
+``tune --evaluate``'s. Printed per threshold: (a) the sample's spinner, default
 lexicon; (b) the eight dictionaries' blind articles, each with its dictionary loaded; (e)
 their hard styles, the same; short documents and manual pages with all eight loaded; and
-the tune objective (mean F1 of a, b and e). TEST articles are never read.
+the tune objective (mean F1 of a, b and e); then each set's reliability curve (how often
+an edit of each confidence is right). TEST articles are never read.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import sys
 from typing import Any, Sequence
 
 from . import spinners, styles
-from .scoring import Score, score
+from .scoring import Score, reliability, score
 from .simulator import Spun
 from .tune import FULL, N_SLOTS, QUICK, SLOTS, build_data, log
 
@@ -29,13 +34,30 @@ def _edits(repairer: Any, docs: Sequence[tuple[Any, Spun]]) -> list[tuple[Spun, 
     return [(d, list(repairer.repair(d.spun, min_confidence=0.0).edits)) for _, d in docs]
 
 
-def _at(found: Sequence[tuple[Spun, list[Any]]], threshold: float) -> Score:
-    return Score.total([score(d.spun, d.gold, [e for e in edits if e.confidence >= threshold]) for d, edits in found])
+def _runs(edits: Sequence[Any]) -> list[list[Any]]:
+    """*edits* (disjoint) as runs of touching ones, in text order."""
+    runs: list[list[Any]] = []
+    for e in sorted(edits, key=lambda e: e.start):
+        if runs and e.start <= runs[-1][-1].end:
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+    return runs
+
+
+def _at(found: Sequence[tuple[Spun, list[Any]]], threshold: float, single: bool = False) -> Score:
+    def kept(edits: list[Any]) -> list[Any]:
+        if single:
+            return [e for e in edits if e.confidence >= threshold]
+        return [e for run in _runs(edits) if min(x.confidence for x in run) >= threshold for e in run]
+
+    return Score.total([score(d.spun, d.gold, kept(edits)) for d, edits in found])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.operating_point", description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="a few articles per set")
+    p.add_argument("--single", action="store_true", help="filter each edit on its own, not whole runs")
     args = p.parse_args(argv)
     import zhrepair
 
@@ -55,10 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"{name} done")
     print(f"{'threshold':>9}  " + "  ".join(f"{k:>24}" for k in sets) + "  objective")
     for t in THRESHOLDS:
-        totals = {k: _at(v, t) for k, v in sets.items()}
+        totals = {k: _at(v, t, args.single) for k, v in sets.items()}
         cells = [f"P {s.precision:.3f} R {s.recall:.3f} F {s.f1:.3f}" for s in totals.values()]
         objective = (totals["a"].f1 + totals["b"].f1 + totals["e"].f1) / 3
         print(f"{t:>9.2f}  " + "  ".join(f"{c:>24}" for c in cells) + f"  {objective:.4f}")
+    print("\nreliability at the default threshold (changed regions by their lowest edit confidence):")
+    for k, v in sets.items():
+        print(f"  {k}: {reliability(_at(v, THRESHOLDS[0], args.single).judged).summary()}")
     return 0
 
 

@@ -41,6 +41,8 @@ __all__ = [
     "sys_edits",
     "apply_gold",
     "roc_auc",
+    "reliability",
+    "Reliability",
 ]
 
 
@@ -74,6 +76,7 @@ class SysEdit:
     end: int
     before: str
     after: str
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class Score:
     right_sure: int = 0  # ... whose output is acceptable
     wrong: list[Region] = field(default_factory=list)  # changed but not right (precision errors)
     missed: list[Region] = field(default_factory=list)  # sure, unchanged, not right (recall-only errors)
+    # per changed region: the lowest confidence of its edits, and whether the region is right
+    judged: list[tuple[float, bool]] = field(default_factory=list)
 
     @property
     def tp(self) -> int:
@@ -157,6 +162,7 @@ class Score:
             self.right_sure + other.right_sure,
             self.wrong + other.wrong,
             self.missed + other.missed,
+            self.judged + other.judged,
         )
 
     @classmethod
@@ -255,11 +261,11 @@ def sys_edits(edits: Iterable[Any]) -> list[SysEdit]:
         if isinstance(e, SysEdit):
             out.append(e)
         elif isinstance(e, Mapping):
-            out.append(SysEdit(int(e["start"]), int(e["end"]), e["before"], e["after"]))
+            out.append(SysEdit(int(e["start"]), int(e["end"]), e["before"], e["after"], float(e.get("confidence", 1.0))))
         elif isinstance(e, (tuple, list)):
             out.append(SysEdit(int(e[0]), int(e[1]), e[2], e[3]))
         else:
-            out.append(SysEdit(int(e.start), int(e.end), e.before, e.after))
+            out.append(SysEdit(int(e.start), int(e.end), e.before, e.after, float(getattr(e, "confidence", 1.0))))
     return out
 
 
@@ -396,6 +402,7 @@ def score(
         if changed:
             result.changed += 1
             result.right_changed += right
+            result.judged.append((min(e.confidence for e in syss), right))
             if not right:
                 result.wrong.append(region)
         if is_sure:
@@ -404,6 +411,40 @@ def score(
             if not right and not changed:
                 result.missed.append(region)
     return result
+
+
+#: confidence bins of :func:`reliability` (a posterior below 0.5 is never an edit by default)
+RELIABILITY_EDGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How often the changed regions of one confidence bin are right (a reliability curve)."""
+
+    bins: tuple[tuple[float, float, int, float, float], ...]  # lo, hi, regions, share right, mean confidence
+    ece: float  # expected calibration error: the regions' mean |share right - mean confidence| over bins
+
+    def summary(self) -> str:
+        cells = [f"{lo:.2f}–{hi:.2f}: {n} at {right:.2f} right" for lo, hi, n, right, _ in self.bins if n]
+        return f"ECE {self.ece:.3f} · " + " · ".join(cells)
+
+
+def reliability(judged: Sequence[tuple[float, bool]], edges: Sequence[float] = RELIABILITY_EDGES) -> Reliability:
+    """The reliability curve of (confidence, right) pairs (:attr:`Score.judged`): per bin of
+    *edges* (the last bin closed), its count, share right and mean confidence; confidences
+    below the first edge count in the first bin."""
+    bins = []
+    total = len(judged)
+    ece = 0.0
+    for k, (lo, hi) in enumerate(zip(edges, edges[1:])):
+        last = k == len(edges) - 2
+        inside = [(c, r) for c, r in judged if (c < hi or last and c <= hi) and (c >= lo or k == 0)]
+        n = len(inside)
+        right = sum(r for _, r in inside) / n if n else 0.0
+        conf = sum(c for c, _ in inside) / n if n else 0.0
+        ece += n / total * abs(right - conf) if total else 0.0
+        bins.append((lo, hi, n, right, conf))
+    return Reliability(tuple(bins), ece)
 
 
 def false_edits_per_10k(edits: Iterable[Any], n_chars: int) -> float:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from . import corpus, spinners
-from .scoring import Score, WordScore, false_edits_per_10k, load_gold, roc_auc, score, sys_edits, word_score
+from .scoring import Score, WordScore, false_edits_per_10k, load_gold, reliability, roc_auc, score, sys_edits, word_score
 from .simulator import Spun, invert_pairs, spin
 from .styles import STYLES, style_articles, styled_docs
 
@@ -251,6 +251,12 @@ def _repair_and_score(repairer: Any, docs: Sequence[tuple[Any, Spun]], desc: str
     return total, words, info
 
 
+def _reliability_row(suite: str, data: str, docs: int, total: Score) -> Row:
+    """How often edits of each confidence are right (issue 11: the confidence is calibrated)."""
+    return Row(suite, f"{data}: edit confidence against share right (changed regions)", docs,
+               other=reliability(total.judged).summary())
+
+
 def _prf_row(suite: str, data: str, docs: int, total: Score, words: WordScore | None = None) -> Row:
     other = f"tp {total.tp} · fp {total.fp} · fn {total.fn}"
     if words is not None:
@@ -293,6 +299,7 @@ def suite_sample_spinner(ctx: Context) -> SuiteResult:
     out = SuiteResult("sample-spinner")
     data = f"xwlb TEST, sample's pairs ({BLIND}) + char swaps at measured rates + 创新 stuffing (held out)"
     out.rows.append(_prf_row("sample-spinner", data, len(docs), total, words))
+    out.rows.append(_reliability_row("sample-spinner", "the same", len(docs), total))
     out.details = {
         "label": "held out",
         "spinner": {
@@ -333,6 +340,8 @@ def _dict_suite(ctx: Context, name: str, with_dict: bool, open_vocabulary: bool 
         progress(f"{name} {path.stem}: P {total.precision:.3f} R {total.recall:.3f} F1 {total.f1:.3f}")
     n_docs = sum(d["docs"] for d in per_dict.values())
     out.rows.append(_prf_row(name, f"all dictionaries ({BLIND}; micro-average)", n_docs, grand, grand_words))
+    if with_dict:
+        out.rows.append(_reliability_row(name, "all dictionaries, each loaded", n_docs, grand))
     out.details = {"label": "held out", "per_dict": per_dict, "micro": {**grand.summary(), **grand_words.summary()}}
     return out
 

@@ -12,6 +12,7 @@ from benchmarks.scoring import (
     apply_gold,
     false_edits_per_10k,
     load_gold,
+    reliability,
     roc_auc,
     score,
     word_score,
@@ -192,6 +193,33 @@ def test_roc_auc():
     assert roc_auc([0, 0], [1, 2]) == 0.0
     assert roc_auc([0.5, 0.5], [0.5]) == pytest.approx(0.5)  # ties count half
     assert math.isnan(roc_auc([], [1.0]))
+
+
+def test_changed_regions_carry_their_lowest_edit_confidence():
+    gold = [g(TEXT, 2, 4, "发展"), g(TEXT, 7, 11, "推动创新")]
+    edits = [{"start": 2, "end": 4, "before": "繁荣", "after": "发展", "confidence": 0.9},
+             {"start": 7, "end": 9, "before": "胀动", "after": "推动", "confidence": 0.6},
+             {"start": 9, "end": 11, "before": "改进", "after": "创新", "confidence": 0.8}]
+    res = score(TEXT, gold, edits)
+    # 胀动改进 is one gold region, restored by two edits: it counts at the lower confidence
+    assert sorted(res.judged) == [(0.6, True), (0.9, True)]
+    assert (res + res).judged == res.judged * 2
+    wrong = [{"start": 2, "end": 4, "before": "繁荣", "after": "发达", "confidence": 0.7}]
+    assert score(TEXT, gold, wrong).judged == [(0.7, False)]
+    assert score(TEXT, gold, [s(TEXT, 2, 4, "发展")]).judged == [(1.0, True)]  # no confidence given: 1
+
+
+def test_reliability_bins_and_calibration_error():
+    judged = [(0.55, True), (0.55, False), (0.95, True), (0.97, True), (1.0, False), (0.3, False)]
+    rel = reliability(judged, edges=(0.5, 0.9, 1.0))
+    (lo1, hi1, n1, right1, conf1), (lo2, hi2, n2, right2, conf2) = rel.bins
+    assert (lo1, hi1, n1) == (0.5, 0.9, 3) and right1 == pytest.approx(1 / 3)  # 0.3 counts in the first bin
+    assert conf1 == pytest.approx((0.55 + 0.55 + 0.3) / 3)
+    assert (lo2, hi2, n2) == (0.9, 1.0, 3) and right2 == pytest.approx(2 / 3)  # 1.0 is in the last bin
+    expected = 3 / 6 * abs(1 / 3 - 1.4 / 3) + 3 / 6 * abs(2 / 3 - (0.95 + 0.97 + 1.0) / 3)
+    assert rel.ece == pytest.approx(expected)
+    assert rel.summary().startswith(f"ECE {expected:.3f} · 0.50–0.90: 3 at 0.33 right")
+    assert reliability([]).ece == 0.0 and all(n == 0 for _, _, n, _, _ in reliability([]).bins)
 
 
 def test_sample_gold_replays_and_scores_perfectly():

@@ -290,6 +290,26 @@ def test_decoder_leaves_a_clean_document_alone():
     assert _decide(sites, doc) == []
 
 
+def test_a_run_of_touching_changes_goes_whole_or_not_at_all():
+    """设置装备摆设 read as 设置 + 装备 + 摆设: half of a rewritten phrase restored is a wrong
+    restoration, so a run of touching changes is dropped when any of it is below min_confidence."""
+    clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]
+    run = [_site(500, "设置", 3.0), _site(502, "装备", 0.2), _site(504, "摆设", 3.0)]
+    alone = _site(600, "施行", 0.2)
+    sites = clear + run + [alone]
+    doc = decoder.model_document(sites, Counter(), TUNED)
+    posterior = {d.site.start: d.posterior for d in _decide(sites, doc, min_confidence=0.0)}
+    low, high = max(posterior[502], posterior[600]), min(posterior[500], posterior[504])
+    assert low < high
+    kept = {d.site.start for d in _decide(sites, doc, min_confidence=(low + high) / 2)}
+    assert {500, 502, 504, 600}.isdisjoint(kept) and len(kept) == 12  # the run goes whole, the lone site too
+    assert {500, 502, 504, 600} <= {d.site.start for d in _decide(sites, doc, min_confidence=low)}
+    # the context pass takes every likely change on its own
+    context = decoder.decide(sites, doc, TUNED, min_confidence=(low + high) / 2,
+                             min_choice_ratio=TUNED.min_choice_ratio, whole_runs=False)
+    assert {500, 504} <= {d.site.start for d in context} and 502 not in {d.site.start for d in context}
+
+
 def test_refit_learns_from_rescored_sites_and_keeps_the_verdict():
     clear = [_site(10 * i, f"坐褥{i}", 3.0) for i in range(12)]
     unsure = [_site(500 + 10 * i, "施行", -0.3) for i in range(3)]

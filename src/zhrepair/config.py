@@ -35,7 +35,9 @@ class RepairConfig:
     removes edits, never adds or changes one.
     """
 
-    min_confidence: float = _opt(0.5, "smallest posterior probability at which a site is changed")
+    min_confidence: float = _opt(
+        0.5, "smallest posterior probability at which a site is changed; a run of touching changes is made only "
+        "when each of them reaches it (half a rewritten phrase restored is wrong)")
     min_choice_ratio: float | None = _opt(
         None, "a lone site with several possible originals is changed only when the best is this many times as "
         "likely as the next (default: the tuned 1.5)")

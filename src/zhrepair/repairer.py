@@ -321,7 +321,7 @@ class Repairer:
             # tuned thresholds accept, whatever the user's output filters), then fit the
             # document's parameters again on those surer scores (its verdict stays)
             chosen = decoder.decide(sites, doc, tuning, min_confidence=tuning.context_min_confidence,
-                                    min_choice_ratio=tuning.min_choice_ratio)
+                                    min_choice_ratio=tuning.min_choice_ratio, whole_runs=False)
             changes = [(d.site.start, d.site.end, d.option.text) for d in chosen if d.option]
             if changes and res.cbow is not None and tuning.cbow_weight:
                 # the second opinion counts only in the fit after this pass (refit), so it
