@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from . import logistic, thesaurus
-from .decoder import DocumentModel, SiteDecision, resolve_overlaps
+from .decoder import DocumentModel, SiteDecision, confident_runs, resolve_overlaps
 from .languagemodel import LanguageModel
 from .results import EditKind
 from .sites import Option
@@ -149,8 +149,9 @@ def site_rows(ranked: list[SiteDecision], doc: DocumentModel, text: str, lm: Lan
 def decide(ranked: list[SiteDecision], doc: DocumentModel, text: str, lm: LanguageModel, block_chars: int,
            lm_weight: float, model: DecisionModel, *, min_confidence: float) -> list[SiteDecision]:
     """The changes to make among the decoder's *ranked* sites: per site the option the model
-    finds most probable, when that probability reaches the model's threshold and
-    *min_confidence*; overlapping changes resolved by their log odds."""
+    finds most probable, when that probability reaches the model's threshold; overlapping
+    changes resolved by their log odds; then the runs of touching changes that reach
+    *min_confidence* throughout (:func:`~zhrepair.decoder.confident_runs`)."""
     if not ranked:
         return []
     rows, keys = site_rows(ranked, doc, text, lm, block_chars, lm_weight)
@@ -159,7 +160,7 @@ def decide(ranked: list[SiteDecision], doc: DocumentModel, text: str, lm: Langua
     for (i, option, _), p in zip(keys, probs):
         per_site.setdefault(i, []).append((option, p))
     chosen: list[SiteDecision] = []
-    bar = max(model.threshold, min_confidence)
+    bar = model.threshold
     for i, options in per_site.items():
         options.sort(key=lambda x: -x[1])
         option, p = options[0]
@@ -172,4 +173,4 @@ def decide(ranked: list[SiteDecision], doc: DocumentModel, text: str, lm: Langua
         alternatives.sort(key=lambda x: -x[1])
         chosen.append(SiteDecision(ranked[i].site, option, p, [(option, p), *alternatives], 1.0 - p, runner))
     chosen.sort(key=lambda d: d.site.start)
-    return resolve_overlaps(chosen)
+    return confident_runs(resolve_overlaps(chosen), min_confidence)

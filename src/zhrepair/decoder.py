@@ -579,13 +579,13 @@ def decide(sites: list[Site], doc: DocumentModel, tuning: Tuning, *, min_confide
     either never adds or alters one."""
     chosen = resolve_overlaps(rank(sites, doc, tuning))
     if whole_runs:
-        chosen = _confident_runs(chosen, min_confidence)
+        chosen = confident_runs(chosen, min_confidence)
     else:
         chosen = [d for d in chosen if d.posterior >= min_confidence]
     return _drop_unclear_choices(chosen, min_choice_ratio)
 
 
-def _confident_runs(chosen: list[SiteDecision], min_confidence: float) -> list[SiteDecision]:
+def confident_runs(chosen: list[SiteDecision], min_confidence: float) -> list[SiteDecision]:
     """The runs of touching changes (sorted, disjoint *chosen*) whose every change has at
     least *min_confidence*: a run is a phrase the spinner rewrote word by word (紧张共叫 for
     重要共识), right only when all of it is, and half of it restored is a wrong restoration
