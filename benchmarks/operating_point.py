@@ -22,6 +22,8 @@ import argparse
 import sys
 from typing import Any, Sequence
 
+from zhrepair.decoder import touching_runs  # the decoder's own grouping: the two agree
+
 from . import spinners, styles
 from .scoring import Score, reliability, score
 from .simulator import Spun
@@ -34,22 +36,12 @@ def _edits(repairer: Any, docs: Sequence[tuple[Any, Spun]]) -> list[tuple[Spun, 
     return [(d, list(repairer.repair(d.spun, min_confidence=0.0).edits)) for _, d in docs]
 
 
-def _runs(edits: Sequence[Any]) -> list[list[Any]]:
-    """*edits* (disjoint) as runs of touching ones, in text order."""
-    runs: list[list[Any]] = []
-    for e in sorted(edits, key=lambda e: e.start):
-        if runs and e.start <= runs[-1][-1].end:
-            runs[-1].append(e)
-        else:
-            runs.append([e])
-    return runs
-
-
 def _at(found: Sequence[tuple[Spun, list[Any]]], threshold: float, single: bool = False) -> Score:
     def kept(edits: list[Any]) -> list[Any]:
         if single:
             return [e for e in edits if e.confidence >= threshold]
-        return [e for run in _runs(edits) if min(x.confidence for x in run) >= threshold for e in run]
+        runs = touching_runs(sorted(edits, key=lambda e: e.start), lambda e: (e.start, e.end))
+        return [e for run in runs if min(x.confidence for x in run) >= threshold for e in run]
 
     return Score.total([score(d.spun, d.gold, kept(edits)) for d, edits in found])
 

@@ -36,7 +36,7 @@ import math
 import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
@@ -593,31 +593,35 @@ def confident_runs(chosen: list[SiteDecision], min_confidence: float) -> list[Si
     raised the objective 0.9081 → 0.9102 and every set's precision (manual pages and short
     documents with all eight dictionaries loaded 0.868 → 0.872 and 0.863 → 0.875) at the same
     recall (``python -m benchmarks.operating_point``, benchmarks/README.md)."""
-    kept: list[SiteDecision] = []
-    run: list[SiteDecision] = []
-    for d in [*chosen, None]:
-        if run and (d is None or d.site.start > run[-1].site.end):
-            if all(x.posterior >= min_confidence for x in run):
-                kept += run
-            run = []
-        if d is not None:
-            run.append(d)
-    return kept
+    return [d for run in touching_runs(chosen, _site_span) if all(x.posterior >= min_confidence for x in run)
+            for d in run]
+
+
+_T = TypeVar("_T")
+
+
+def touching_runs(items: Sequence[_T], span: Callable[[_T], tuple[int, int]]) -> list[list[_T]]:
+    """Sorted, disjoint *items* grouped into runs of touching ones (each starts where the one
+    before it ends); *span* gives an item's (start, end)."""
+    runs: list[list[_T]] = []
+    for item in items:
+        if runs and span(item)[0] <= span(runs[-1][-1])[1]:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _site_span(d: SiteDecision) -> tuple[int, int]:
+    return d.site.start, d.site.end
 
 
 def _drop_unclear_choices(chosen: list[SiteDecision], ratio: float) -> list[SiteDecision]:
     """Leave an isolated spun form whose original is unclear among several (胀动 ← 推动 or
     推进?): a wrong original is worse than the spun form. Inside a run of restorations it is
     still decided, since the run is only right when all of it is."""
-    keep = []
-    for i, d in enumerate(chosen):
-        if d.posterior < ratio * d.runner_up:
-            before = chosen[i - 1].site.end >= d.site.start if i else False
-            after = chosen[i + 1].site.start <= d.site.end if i + 1 < len(chosen) else False
-            if not (before or after):
-                continue
-        keep.append(d)
-    return keep
+    return [d for run in touching_runs(chosen, _site_span) for d in run
+            if len(run) > 1 or d.posterior >= ratio * d.runner_up]
 
 
 def _applicable(doc: DocumentModel, clean_rate: float) -> Parameters:
