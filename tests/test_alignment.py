@@ -188,3 +188,25 @@ def test_stuffing_is_stripped_the_same_whatever_the_order_of_the_set():
 
     block = _Block(("推动", "改革"), "推进改革创新")  # "创新" and "新" were both seen stuffed
     assert _unstuffed(block, ["新", "创新"]) == _unstuffed(block, ["创新", "新"]) == "推进改革"
+
+
+def test_key_across_a_word_boundary_stays_whole():
+    """A blind spinner's key can straddle the original's words (大作 in 更大作用, 在下 in
+    在下游): the pair is that key, not the two halves cut at the word boundary."""
+    assert counts([("发挥更大作用。", "发挥更鸿文用。")]) == {("鸿文", "大作"): 1}
+    assert counts([("长江在下游汇合。", "长江鄙人游汇合。")]) == {("鄙人", "在下"): 1}
+
+
+def test_word_shifted_by_the_swaps_around_it_is_no_anchor():
+    """The segmenter cuts 好 apart on one side only (思想 / 好 / 品行好 against 头脑好 / 操行 / 好):
+    the one-word match 好 between two changes of unequal lengths is no anchor."""
+    found = counts([("培养孩子好思想好品行好习惯。", "培育孩子好头脑好操行好习气。")])
+    assert found == {("培育", "培养"): 1, ("头脑", "思想"): 1, ("操行", "品行"): 1, ("习气", "习惯"): 1}
+
+
+def test_equal_length_block_anchors_characters_in_place():
+    """满足人民群众 → 满意国民人民 (国民 ← 人民, then 人民 ← 群众): the spun 人民 stands where 群众
+    stood, so it anchors nothing, and the pairs seen elsewhere split the block."""
+    found = counts([("满足人民群众的需要。", "满意国民人民的需要。"), ("人民的力量。", "国民的力量。"),
+                    ("依靠群众。", "依靠人民。"), ("满足需要。", "满意需要。")])
+    assert found == {("满意", "满足"): 2, ("国民", "人民"): 2, ("人民", "群众"): 2}

@@ -4,9 +4,12 @@ Both texts are cut into units at line and sentence ends; the unit lists are alig
 (``difflib``), so long inputs stay cheap, and only units that differ are aligned word by
 word: both sides are cut by the same segmenter over jieba's dictionary
 (:mod:`zhrepair.jiebadict`, through :class:`~zhrepair.segment.Segmenter`), so unchanged
-stretches cut alike and anchor the alignment. Each changed block of original words is then
+stretches cut alike and anchor the alignment (a one-word match between two changes whose
+lengths disagree, where joining them makes the lengths agree, is a word the swaps shifted,
+and joins them). Each changed block of original words is then
 cut into pieces at its *fine boundaries* (word ends and the most probable cuts inside long
-words) where a character-level diff of the block anchors them: next to a fine part that
+words) where a character-level diff of the block anchors them (where the block's two
+sides are of one length, a character anchors only in its own place): next to a fine part that
 is left unchanged (停车场 → 泊车场 gives 泊车 ← 停车; 下决心 → 下刻意 gives 刻意 ← 决心), or
 inside a run of shared characters; an insertion at such a boundary goes with the
 neighbour that changed (在学校 → 正在书院). A cut inside a word is dropped when the
@@ -24,6 +27,9 @@ pieces, grown with the parts of each split, re-splitting until nothing changes. 
 equal-length sides are cut at the same offsets, at word boundaries, or at the inner cuts
 of a piece of several words when no part's original is ever left unchanged; a single word
 (an idiom swapped for another) is not cut that way. Otherwise the piece stays whole.
+Before any of that, a key that straddles a word boundary of the original (更大作用 →
+更鸿文用: 鸿文 ← 大作; 在下游 → 鄙人游: 鄙人 ← 在下) is taken whole when its spun side is a word
+and its original side is one too, or cutting at the boundary would give a spun part that is none.
 
 Last, a pair whose two sides share edge characters (人民 → 人平易近) becomes its core
 (平易近 ← 民) when the same core shows in two different pairs and its original is never
@@ -140,7 +146,7 @@ def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str
     cut = _segmenter().cut
     ow, sw = cut(original), cut(spun)
     blocks, inserted, same = [], [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ow, sw, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in _balanced(ow, sw, difflib.SequenceMatcher(None, ow, sw, autojunk=False).get_opcodes()):
         if tag == "equal":
             same.append("".join(ow[i1:i2]))
         elif tag == "insert":
@@ -153,6 +159,34 @@ def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str
                 s = s[: len(s) - len(words.pop())]
             blocks.append(_Block(tuple(words), s))
     return blocks, inserted, same
+
+
+def _chars(words: Sequence[str], i: int, j: int) -> int:
+    return sum(map(len, words[i:j]))
+
+
+def _balanced(ow: Sequence[str], sw: Sequence[str], ops: Sequence[tuple[str, int, int, int, int]]
+              ) -> list[tuple[str, int, int, int, int]]:
+    """*ops* with a one-word match between two changes joined into one change where the
+    changes' lengths differ and the joined one's agree: the match was a word shifted by the
+    swaps around it (满足人民群众 → 满意国民人民: 人民 there is 群众's replacement)."""
+    out: list[tuple[str, int, int, int, int]] = []
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        if (out and out[-1][0] != "equal" and op[0] == "equal" and op[2] - op[1] == 1 and k + 1 < len(ops)
+                and ops[k + 1][0] != "equal"):
+            _, i1, _, j1, _ = out[-1]
+            _, _, i2, _, j2 = ops[k + 1]
+            prev = out[-1]
+            if (_chars(ow, prev[1], prev[2]) != _chars(sw, prev[3], prev[4])
+                    and _chars(ow, i1, i2) == _chars(sw, j1, j2)):
+                out[-1] = ("replace", i1, i2, j1, j2)
+                k += 2
+                continue
+        out.append(op)
+        k += 1
+    return out
 
 
 def _unstuffed(block: _Block, stuffing: Iterable[str]) -> str:
@@ -172,9 +206,12 @@ def _segments(o: str, s: str, fine: Sequence[int], words: set[int], kept: str) -
     that a character-level diff anchors: next to a fine piece left unchanged, or inside a
     run of shared characters. ``(o_start, o_end, s_start, s_end)`` pieces, unchanged ones included."""
     match: list[int | None] = [None] * len(o)  # o[i] is s[match[i]]
-    for a, b, n in difflib.SequenceMatcher(None, o, s, autojunk=False).get_matching_blocks():
-        for k in range(n):
-            match[a + k] = b + k
+    if len(o) == len(s):  # swaps of equal lengths: a character stays where it was
+        match = [i if o[i] == s[i] else None for i in range(len(o))]
+    else:
+        for a, b, n in difflib.SequenceMatcher(None, o, s, autojunk=False).get_matching_blocks():
+            for k in range(n):
+                match[a + k] = b + k
 
     def intact(a: int, b: int) -> bool:  # o[a:b] survives as it is
         m0 = match[a]
@@ -320,11 +357,31 @@ def _pieces(block: _Block, s: str, kept: str) -> list[_Piece]:
     return out
 
 
+def _straddles(core: _Pair, a: int, b: int, piece: "_Piece", s: str) -> bool:
+    """Whether *core* (``piece.o[a:b]`` and its spun side) is one key across a word boundary
+    of the original: its spun side a word, a word boundary inside it, and its original side
+    a word too or the piece's spun side, cut at those boundaries, no words (鄙人游 ← 在下游
+    gives 鄙人 ← 在下, not 人游 ← 下游)."""
+    vocab, _ = _vocabulary()
+    inside = [p for p in piece.word_points if a < p < b]
+    if not inside or len(core[0]) < 2 or core[0] not in vocab:
+        return False
+    if len(core[1]) > 1 and core[1] in vocab:
+        return True
+    if len(s) != len(piece.o):
+        return False
+    bounds = [0, *piece.word_points, len(s)]
+    return any(y - x > 1 and s[x:y] not in vocab for x, y in zip(bounds, bounds[1:]))
+
+
 def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
     """A changed piece as pairs: split through known pairs (all but one part), else (equal
     lengths, every part changed) at the word boundaries, or at the fine ones when no part's
     original is ever left unchanged, else whole."""
     o, s = piece.o, piece.s
+    core, left, right = _core((s, o))
+    if (left or right) and _straddles(core, len(left), len(o) - len(right), piece, s):
+        return [core]  # a key across the original's word boundary (更大作用 → 更鸿文用: 鸿文 ← 大作)
     if piece.points:
         path = _known_path(o, s, piece.points, known, kept)
         if path:
