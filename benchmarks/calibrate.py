@@ -4,20 +4,19 @@
                                                 # adds the TUNE figures before and after)
 
 Features per document (from ``Repairer.detect``): the likelihood ratio of the known spun
-forms, clipped to ``±Tuning.llr_clip``, and the fluency. Positives: TUNE articles (xwlb and
+forms, clipped to ``±Tuning.llr_clip``, the fluency and the bigram share. Positives: TUNE articles (xwlb and
 1998 People's Daily) spun by the sample's spinner and by each public dictionary (the
 dictionary *not* loaded: an unknown spinner), and TUNE manual pages spun by the dictionaries;
 negatives: clean TUNE articles of all four corpora and TUNE manual pages, so that an older,
 plainer or technical style is not taken for spinning. A logistic
 regression (plain gradient descent, features standardised) gives ``llr_weight``,
-``fluency_weight`` and ``detector_bias`` of :class:`zhrepair.tuning.Tuning`, around the
-chosen ``fluency_centre``. Only TUNE text is read; the benchmarks' TEST text stays unseen.
+``fluency_weight``, ``bigram_weight`` and ``detector_bias`` of :class:`zhrepair.tuning.Tuning`,
+around the chosen ``fluency_centre`` and ``bigram_centre``. Only TUNE text is read; the benchmarks' TEST text stays unseen.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from . import corpus, spinners, styles
 from .simulator import spin
 
 #: the Tuning fields the regression sets
-DETECTOR_FIELDS = ("llr_weight", "fluency_weight", "detector_bias")
+DETECTOR_FIELDS = ("llr_weight", "fluency_weight", "bigram_weight", "detector_bias")
 
 
 @dataclass(frozen=True)
@@ -39,19 +38,25 @@ class Group:
     weight: float
 
 
+def news_articles(n: int = 60) -> tuple[list[corpus.Article], list[corpus.Article], list[corpus.Article]]:
+    """The TUNE news articles the regression reads: clean xwlb, clean People's Daily 1998,
+    and those it spins (*n* per group)."""
+    tune, rmrb = corpus.tune_articles("xwlb"), corpus.tune_articles("rmrb")
+    return corpus.pick(tune, n, 1, 2), corpus.pick(rmrb, n, 1, 2), corpus.pick(tune, n, 0, 2) + corpus.pick(rmrb, n // 2, 0, 2)
+
+
 def detector_groups(n: int = 60) -> list[Group]:
     """The regression's documents, from TUNE articles only (*n* per group; fixed seeds)."""
-    tune, rmrb = corpus.tune_articles("xwlb"), corpus.tune_articles("rmrb")
+    clean_xwlb, clean_rmrb, spun_src = news_articles(n)
     groups = [
-        Group("clean xwlb", tuple(a.text for a in corpus.pick(tune, n, 1, 2)), 0, 1.0),
+        Group("clean xwlb", tuple(a.text for a in clean_xwlb), 0, 1.0),
         Group("clean govreport", tuple(a.text for a in corpus.pick(corpus.tune_articles("govreport"), n // 2)), 0, 1.0),
-        Group("clean rmrb (1998)", tuple(a.text for a in corpus.pick(rmrb, n, 1, 2)), 0, 1.0),
+        Group("clean rmrb (1998)", tuple(a.text for a in clean_rmrb), 0, 1.0),
         Group("clean sighan", tuple(a.text for a in corpus.pick(corpus.tune_articles("sighan"), n // 2)), 0, 1.0),
         # technical text (Chinese manual pages, code and English mixed in) reads unlike news
         Group("clean manpages", tuple(a.text for a in styles.style_articles("manpages", "tune", n // 2, slot=2, slots=4)),
               0, 1.0),
     ]
-    spun_src = corpus.pick(tune, n, 0, 2) + corpus.pick(rmrb, n // 2, 0, 2)
     groups.append(Group("sample-spinner", tuple(spin(a.text, spinners.sample_spinner(), seed=f"cal:{a.id}").spun
                                                 for a in spun_src), 1, 1.0))
     paths = spinners.public_dict_paths()
@@ -67,30 +72,32 @@ def detector_groups(n: int = 60) -> list[Group]:
     return groups
 
 
-def features(det: Any, tuning: Any) -> tuple[float, float]:
-    """(clipped llr, fluency) of a Detection; no fluency (past the clip) counts as the centre."""
+def features(det: Any, tuning: Any) -> tuple[float, float, float]:
+    """(clipped llr, fluency, bigram share) of a Detection; no fluency or share (past the
+    clip) counts as the centre."""
     clip = tuning.llr_clip
-    return min(max(det.llr, -clip), clip), (det.fluency if det.fluency is not None else tuning.fluency_centre)
+    return (min(max(det.llr, -clip), clip), det.fluency if det.fluency is not None else tuning.fluency_centre,
+            det.bigram_share if det.bigram_share is not None else tuning.bigram_centre)
 
 
-def fit(xs: list[tuple[float, float]], ys: list[int], ws: list[float], steps: int = 4000, lr: float = 0.5):
-    """Weighted logistic regression on standardised features; returns raw-scale (w1, w2, b)."""
-    n = len(xs)
-    mu = [sum(x[k] for x in xs) / n for k in (0, 1)]
-    sd = [math.sqrt(sum((x[k] - mu[k]) ** 2 for x in xs) / n) or 1.0 for k in (0, 1)]
-    zs = [((x[0] - mu[0]) / sd[0], (x[1] - mu[1]) / sd[1]) for x in xs]
-    w, b, total_w = [0.0, 0.0], 0.0, sum(ws)
+def fit(xs: list[tuple[float, ...]], ys: list[int], ws: list[float], steps: int = 4000,
+        lr: float = 0.5) -> tuple[list[float], float]:
+    """Weighted logistic regression on standardised features (L2 1e-3 on the weights);
+    returns the raw-scale weights and intercept."""
+    import numpy as np
+
+    x, y, wt = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), np.asarray(ws, dtype=float)
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd == 0] = 1.0
+    z = (x - mu) / sd
+    w, b, total_w = np.zeros(x.shape[1]), 0.0, wt.sum()
     for _ in range(steps):
-        g0 = g1 = gb = 0.0
-        for (z0, z1), y, wt in zip(zs, ys, ws):
-            p = 1.0 / (1.0 + math.exp(-max(min(w[0] * z0 + w[1] * z1 + b, 50), -50)))
-            e = (p - y) * wt
-            g0, g1, gb = g0 + e * z0, g1 + e * z1, gb + e
-        w[0] -= lr * (g0 / total_w + 1e-3 * w[0])
-        w[1] -= lr * (g1 / total_w + 1e-3 * w[1])
-        b -= lr * gb / total_w
-    w1, w2 = w[0] / sd[0], w[1] / sd[1]
-    return w1, w2, b - w1 * mu[0] - w2 * mu[1]
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w + b, -50, 50)))
+        e = (p - y) * wt
+        w -= lr * (z.T @ e / total_w + 1e-3 * w)
+        b -= lr * e.sum() / total_w
+    raw = w / sd
+    return raw.tolist(), float(b - raw @ mu)
 
 
 def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, float], list[str]]:
@@ -99,7 +106,7 @@ def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, 
     import zhrepair
 
     r = zhrepair.Repairer(tuning=tuning)
-    xs: list[tuple[float, float]] = []
+    xs: list[tuple[float, float, float]] = []
     ys: list[int] = []
     ws: list[float] = []
     lines = []
@@ -108,15 +115,16 @@ def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, 
         xs += feats
         ys += [g.label] * len(feats)
         ws += [g.weight] * len(feats)
-        llrs, flus = sorted(f[0] for f in feats), sorted(f[1] for f in feats)
+        llrs, flus, tris = (sorted(f[k] for f in feats) for k in range(3))
         lines.append(f"{g.name:28s} {len(feats):4d} docs  llr median {llrs[len(llrs) // 2]:7.2f}  "
-                     f"fluency median {flus[len(flus) // 2]:.3f}")
+                     f"fluency median {flus[len(flus) // 2]:.3f}  bigram share median {tris[len(tris) // 2]:.3f}")
         if log:
             log(f"detector features: {g.name}, {len(feats)} docs")
-    w1, w2, b = fit(xs, ys, ws)
-    # score = sigmoid(w1 * llr + w2 * fluency + b) = sigmoid(w1 * llr + (-w2) * (centre - fluency) + b + w2 * centre)
-    values = {"llr_weight": round(w1, 3), "fluency_weight": round(-w2, 3),
-              "detector_bias": round(b + w2 * tuning.fluency_centre, 3)}
+    (w1, w2, w3), b = fit(xs, ys, ws)
+    # score = sigmoid(w1 * llr + w2 * fluency + w3 * share + b)
+    #       = sigmoid(w1 * llr + (-w2) * (fc - fluency) + (-w3) * (tc - share) + b + w2 * fc + w3 * tc)
+    values = {"llr_weight": round(w1, 3), "fluency_weight": round(-w2, 3), "bigram_weight": round(-w3, 3),
+              "detector_bias": round(b + w2 * tuning.fluency_centre + w3 * tuning.bigram_centre, 3)}
     return values, lines
 
 

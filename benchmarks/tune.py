@@ -18,7 +18,8 @@ dictionaries spinning in the hard styles of :mod:`benchmarks.styles` (token, seq
 partial, short, manpages), each repaired with its dictionary loaded.
 
 **Detector**: the logistic regression of :mod:`benchmarks.calibrate` gives ``llr_weight``,
-``fluency_weight`` and ``detector_bias`` (``fluency_centre`` is fixed).
+``fluency_weight``, ``bigram_weight`` and ``detector_bias`` (``fluency_centre`` and ``bigram_centre`` are
+chosen).
 
 **Decoder**: a coordinate search over the fields whose origin (``Tuning.describe()``) is
 the coordinate search: each in turn tries a small grid around its value (×0.5, ×0.75,

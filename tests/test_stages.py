@@ -390,22 +390,27 @@ def test_decoder_learns_a_spun_forms_original_from_the_rest_of_the_document():
 
 
 def test_spin_probability_is_monotone():
-    def p(llr, flu):
-        return detection.spin_probability(llr, flu, TUNED)
+    def p(llr, flu, share=None):
+        return detection.spin_probability(llr, flu, share, TUNED)
 
-    # fluency: log10 gain in context per character (clean TUNE news about 0.24, spun about 0.05)
-    assert p(20, None) > 0.99 and p(-5, 0.3) < 0.05
+    # fluency: log10 gain in context per character (clean TUNE news about 0.24, spun about 0.05);
+    # bigram share: clean news about 0.58, spun 0.30-0.49
+    assert p(20, None) > 0.99 and p(-5, 0.3, 0.6) < 0.05
     assert p(5, 0.12) > p(0, 0.12) > p(-5, 0.12)
     assert p(0, 0.0) > p(0, 0.12) > p(0, 0.24)
-    assert 0.0 <= p(-1e9, -1e9) <= 1.0 and 0.0 <= p(1e9, 1e9) <= 1.0
+    assert p(0, 0.12, 0.3) > p(0, 0.12, 0.5) > p(0, 0.12, 0.7)
+    assert p(0, 0.12, 0.5) == pytest.approx(p(0, 0.12))  # no share counts as the centre
+    assert 0.0 <= p(-1e9, -1e9, -1e9) <= 1.0 and 0.0 <= p(1e9, 1e9, 1e9) <= 1.0
 
 
 def test_fluency_of_clean_vs_spun(repairer):
     seg, lm = repairer.resources.segmenter, repairer.resources.lm
     clean = normalise.normalise("推动经济高质量发展，培育壮大新质生产力。").clauses()
     spun = normalise.normalise("胀动经济高质地繁荣，培植强壮新质坐褥力。").clauses()
-    assert detection.fluency(clean, seg, lm, 1200) > detection.fluency(spun, seg, lm, 1200)
-    assert detection.fluency([], seg, lm, 1200) is None
+    (clean_gain, clean_share), (spun_gain, spun_share) = (detection.fluency(c, seg, lm, 1200) for c in (clean, spun))
+    assert clean_gain > spun_gain and clean_share > spun_share
+    assert 0.0 <= spun_share <= 1.0 and 0.0 <= clean_share <= 1.0
+    assert detection.fluency([], seg, lm, 1200) == (None, None)
 
 
 def test_config_validation():

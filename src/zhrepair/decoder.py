@@ -80,6 +80,7 @@ class DocumentModel:
     detected: bool = False
     is_spun: bool = False  # the lexicons' own evidence says spun (and at a spinner's rate): their restorations apply
     fluency: float | None = None
+    bigram_share: float | None = None  # detection.fluency's second value
     # the sites as last fitted (each with its share of choice_mass): decide() reuses them
     # when given the same list, so sites scored again must be fitted again (refit)
     fitted: tuple[list[Site], "_Prepared"] | None = field(default=None, repr=False)

@@ -9,9 +9,16 @@
   character it does not drop for text that is merely full of rare words (a short or
   specialised text). On TUNE, spun vs clean articles per unseen public dictionary: ROC AUC
   0.99–1.00 against 0.95–1.00 for the plain probability; short documents 0.91–0.99
-  against 0.79–0.91.
+  against 0.79–0.91;
+* **bigram share** — of the same words, the share whose bigram (the word after the one
+  before it) the model holds: a swapped word breaks the phrases on both sides of it, and
+  this counts the breaks where the gain averages them away. Added 2026-12-02: on TUNE
+  documents outside the fit, with each public dictionary unseen, the lowest per-dictionary
+  ROC AUC rose in every style (``python -m benchmarks.detection_styles``; see
+  benchmarks/README.md).
 
-``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency) + detector_bias)``,
+``score = sigmoid(llr_weight * clip(llr) + fluency_weight * (fluency_centre - fluency)
++ bigram_weight * (bigram_centre - bigram_share) + detector_bias)``,
 with the constants in :class:`~zhrepair.tuning.Tuning`, fitted by logistic regression on
 TUNE articles (``python -m benchmarks.tune``). Lexicon restorations need the likelihood
 ratio itself (``decoder.DocumentModel.is_spun``): fluency says a text reads badly, not
@@ -45,27 +52,35 @@ def needs_fluency(llr: float, tuning: Tuning) -> bool:
     return llr < tuning.llr_clip
 
 
-def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel, max_chars: int) -> float | None:
-    """The log10 gain of the words of (evenly sampled) *clauses* in context (each clause
-    from its start) over the same words alone, per character; None without text."""
+def fluency(clauses: Sequence[Clause], segmenter: Segmenter, lm: LanguageModel,
+            max_chars: int) -> tuple[float | None, float | None]:
+    """Of the words of (evenly sampled) *clauses*, each clause read from its start: their
+    log10 gain in context over the same words alone, per character, and the share of them
+    (from each clause's second word on) whose bigram the model holds; None without text
+    (the share: without such words)."""
     total_chars = sum(len(c.text) for c in clauses)
     if total_chars == 0:
-        return None
+        return None, None
     step = max(1, math.ceil(total_chars / max_chars))
-    score, chars = 0.0, 0
+    score, chars, counted, bigrams = 0.0, 0, 0, 0
     for clause in clauses[::step] if step > 1 else clauses:
         words = segmenter.cut(clause.text)
-        score += lm.score(words, bos=True, eos=False) - sum(map(lm.logprob, words))
+        in_context, orders = lm.score_orders(words, bos=True)
+        score += in_context - sum(map(lm.logprob, words))
         chars += len(clause.text)
-    return score / chars if chars else None
+        counted += max(0, len(orders) - 1)
+        bigrams += sum(order >= 2 for order in orders[1:])
+    return (score / chars if chars else None), (bigrams / counted if counted else None)
 
 
-def spin_probability(llr: float, fluency_value: float | None, tuning: Tuning) -> float:
+def spin_probability(llr: float, fluency_value: float | None, bigram_share: float | None, tuning: Tuning) -> float:
     """The calibrated probability that a document was spun."""
     clip = tuning.llr_clip
     z = tuning.llr_weight * min(max(llr, -clip), clip) + tuning.detector_bias
     if fluency_value is not None:
         z += tuning.fluency_weight * (tuning.fluency_centre - fluency_value)
+    if bigram_share is not None:
+        z += tuning.bigram_weight * (tuning.bigram_centre - bigram_share)
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 

@@ -116,6 +116,15 @@ class LanguageModel:
     def score(self, words: Sequence[str], bos: bool = False, eos: bool = False) -> float:
         return self._model.score(" ".join(words), bos=bos, eos=eos)
 
+    def score_orders(self, words: Sequence[str], bos: bool = False) -> tuple[float, list[int]]:
+        """:meth:`score` of *words* (no end of sentence) and, per word, the order of the
+        longest n-gram the model holds for it (1: the word alone)."""
+        total, orders = 0.0, []
+        for logprob, order, _ in self._model.full_scores(" ".join(words), bos=bos, eos=False):
+            total += logprob
+            orders.append(order)
+        return total, orders
+
     def score_joined(self, sentence: str, bos: bool = False, eos: bool = False) -> float:
         """:meth:`score` of words already joined by single spaces (replaced in ``__init__``
         by KenLM's own method, which takes the same arguments, to save a call)."""

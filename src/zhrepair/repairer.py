@@ -267,13 +267,12 @@ class Repairer:
         """The document's detection: block scores and fluencies weighted by length."""
         total = sum(b.chars for b in blocks)
         score = sum(b.doc.spin_score * b.chars for b in blocks) / total if total else 0.0
-        fluent = [(b.doc.fluency, b.chars) for b in blocks if b.doc.fluency is not None]
-        flu_chars = sum(n for _, n in fluent)
-        fluency = sum(f * n for f, n in fluent) / flu_chars if flu_chars else None
+        fluency = _by_length([(b.doc.fluency, b.chars) for b in blocks])
+        bigram_share = _by_length([(b.doc.bigram_share, b.chars) for b in blocks])
         found = [e for b in blocks for e in b.evidence]
         found.sort(key=detection.evidence_rank)
         llr = round(sum(b.doc.llr for b in blocks), 3)
-        return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency)
+        return Detection(score, score >= self.tuning.spun_threshold, tuple(found), llr, fluency, bigram_share)
 
     # -- stages ------------------------------------------------------------------------
     def _analyse_blocks(self, view: normalise.View, config: RepairConfig, rescore: bool) -> list[_Block]:
@@ -312,8 +311,9 @@ class Repairer:
         sites = [site for _, site in placed]
         doc = decoder.model_document(sites, scan.opportunities, tuning, scan.standing)
         if detection.needs_fluency(doc.llr, tuning):
-            doc.fluency = detection.fluency(clauses, res.segmenter, res.lm, tuning.fluency_sample_chars)
-        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, tuning)
+            doc.fluency, doc.bigram_share = detection.fluency(clauses, res.segmenter, res.lm,
+                                                               tuning.fluency_sample_chars)
+        doc.spin_score = detection.spin_probability(doc.llr, doc.fluency, doc.bigram_share, tuning)
         doc.detected = doc.spin_score >= tuning.spun_threshold
         found = [_in_input_script(view, e, start, end) for e in detection.evidence(sites)]
         if rescore and (doc.is_spun or doc.detected) and config.context_pass:
@@ -461,6 +461,13 @@ class Repairer:
             source=option.source,
             alternatives=alternatives,
         )
+
+
+def _by_length(values: list[tuple[float | None, int]]) -> float | None:
+    """The mean of the values given, each weighted by its block's length (None: none given)."""
+    given = [(v, n) for v, n in values if v is not None]
+    chars = sum(n for _, n in given)
+    return sum(v * n for v, n in given) / chars if chars else None
 
 
 def _in_input_script(view: normalise.View, e: Evidence, floor: int, ceiling: int) -> Evidence:

@@ -310,6 +310,8 @@ def document_html(text: str, result: RepairResult, title: str = "zhrepair report
         facts.append(("log10 likelihood ratio", f"{det.llr:.1f}"))
         if det.fluency is not None:
             facts.append(("fluency (log10 gain in context per character)", f"{det.fluency:.2f}"))
+        if det.bigram_share is not None:
+            facts.append(("words whose bigram the model knows", f"{100 * det.bigram_share:.0f}%"))
     anchors: dict[int, str] = {}
     for i, e in enumerate(sorted(result.edits, key=lambda e: (e.start, e.end)), 1):
         anchors.setdefault(e.start, f"e{i}")

@@ -97,7 +97,8 @@ class Detection:
 
     ``llr`` is the log10 likelihood ratio spun vs. clean from the known spun forms found;
     ``fluency`` how much better the language model finds the words in context than alone
-    (log10 per character; see :mod:`zhrepair.detection`); both feed ``score``.
+    (log10 per character) and ``bigram_share`` the share of words whose bigram the model
+    holds (see :mod:`zhrepair.detection`); all three feed ``score``.
     """
 
     score: float
@@ -105,6 +106,7 @@ class Detection:
     evidence: tuple[Evidence, ...] = ()
     llr: float = 0.0
     fluency: float | None = None
+    bigram_share: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +114,7 @@ class Detection:
             "is_spun": self.is_spun,
             "llr": self.llr,
             "fluency": self.fluency,
+            "bigram_share": self.bigram_share,
             "evidence": [e.to_dict() for e in self.evidence],
         }
 

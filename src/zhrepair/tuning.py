@@ -138,12 +138,16 @@ class Tuning:
         "(RepairConfig.min_choice_ratio default)", FITTED_SEARCH)
 
     # -- detection (detection.py) -------------------------------------------------------
-    llr_weight: float = _c(0.668, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
-    fluency_weight: float = _c(36.85, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
+    llr_weight: float = _c(0.494, "detector: weight of the clipped log10 likelihood ratio", FITTED_LOGISTIC)
+    fluency_weight: float = _c(40.055, "detector: weight of (fluency_centre - fluency)", FITTED_LOGISTIC)
     fluency_centre: float = _c(0.12, "detector: fluency (log10 gain in context per character) the weight is centred on",
                                "chosen: between clean TUNE articles (group medians 0.17-0.29, benchmarks.calibrate) "
                                "and spun ones (0.03-0.07)")
-    detector_bias: float = _c(-2.052, "detector: intercept", FITTED_LOGISTIC)
+    bigram_weight: float = _c(8.225, "detector: weight of (bigram_centre - bigram_share)", FITTED_LOGISTIC)
+    bigram_centre: float = _c(0.5, "detector: share of words whose bigram the model holds, the weight's centre",
+                               "chosen: between clean TUNE articles (group medians 0.57-0.67, benchmarks.calibrate) "
+                               "and spun ones (0.30-0.49)")
+    detector_bias: float = _c(-1.822, "detector: intercept", FITTED_LOGISTIC)
     llr_clip: float = _c(20.0, "the detector clips the likelihood ratio to +-this; past it fluency is not computed",
                          "chosen: the logistic is saturated there (0.76 * 20 = 15.2)")
     fluency_sample_chars: int = _c(1200, "fluency is measured on at most this many characters, spread over the text",
