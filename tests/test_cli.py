@@ -176,6 +176,33 @@ def test_a_signal_during_teardown_leaves_a_finished_run_finished(tmp_path):
     assert p.stdout.decode() == "党建引领与科技创新两翼齐飞。\n"
 
 
+def test_a_signal_python_swallows_still_stops_clean(tmp_path):
+    # SIGTERM lands in a callback Python runs for itself (a weakref's, like a module lock's
+    # during an import): the KeyboardInterrupt its handler raises there is swallowed. The
+    # run still stops, before the next record is written: exit 130, quietly, resumable.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import os, signal, weakref\n"
+        "import zhrepair.batch.pool as pool\n"
+        "plain = pool.clean_line\n"
+        "def clean_line(item, repairer, opts):\n"
+        "    if item.line == 2:\n"
+        "        class Box: pass\n"
+        "        box = Box()\n"
+        "        ref = weakref.ref(box, lambda r: (os.kill(os.getpid(), signal.SIGTERM), sum(range(10**6))))\n"
+        "        del box\n"
+        "    return plain(item, repairer, opts)\n"
+        "pool.clean_line = clean_line\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("".join(json.dumps({"text": SPUN}, ensure_ascii=False) + "\n" for _ in range(4)), encoding="utf-8")
+    p = subprocess.run(ZHREPAIR + ["clean", str(inp), "-o", str(out)], capture_output=True, timeout=120, env=env)
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 130, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert all(line.startswith("zhrepair") for line in err.splitlines()), err
+    assert not out.exists() and len((tmp_path / "out.jsonl.partial").read_text(encoding="utf-8").splitlines()) <= 2
+
+
 def test_main_gives_the_callers_signal_handlers_back(tmp_path, capsys):
     import signal
 

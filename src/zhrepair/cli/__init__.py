@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import functools
 import logging
 import os
 import signal
@@ -24,7 +25,18 @@ from typing import Any, Mapping, NoReturn, Sequence
 
 from .. import __version__
 from . import clean, detect, lexicon, repair, report
-from .common import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OUTPUT, EXIT_USAGE, InputError, OutputError, say
+from .common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OUTPUT,
+    EXIT_USAGE,
+    InputError,
+    OutputError,
+    forget_interrupts,
+    interrupt,
+    quiet_swallowed_interrupts,
+    say,
+)
 
 __all__ = ["build_parser", "console", "main"]
 
@@ -58,10 +70,6 @@ def build_parser() -> argparse.ArgumentParser:
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM ends the run like Ctrl-C: outputs are closed, workers stopped
-
-
 def console() -> NoReturn:
     """The ``zhrepair`` command: :func:`main`, then exit with its status.
 
@@ -86,8 +94,11 @@ def _interruptible(argv: Sequence[str] | None, after: Any) -> int:
     handlers become *after* (``None``: the ones before). A signal ignored at the start (the
     SIGINT of a job a shell put in the background) stays ignored."""
     caught = [signum for signum in INTERRUPTS if signal.getsignal(signum) != signal.SIG_IGN]
-    previous = {signum: signal.signal(signum, _terminated) for signum in caught}
+    forget_interrupts()
+    previous = {signum: signal.signal(signum, interrupt) for signum in caught}
     handlers = previous if after is None else dict.fromkeys(caught, after)
+    hook = sys.unraisablehook
+    sys.unraisablehook = functools.partial(quiet_swallowed_interrupts, fallback=hook)
     try:
         return _run(argv)
     finally:
@@ -95,6 +106,7 @@ def _interruptible(argv: Sequence[str] | None, after: Any) -> int:
             _restore(handlers)
         except KeyboardInterrupt:  # a signal as the run ended: the outcome stands
             _restore(handlers)
+        sys.unraisablehook = hook
 
 
 def _restore(handlers: Mapping[signal.Signals, Any]) -> None:

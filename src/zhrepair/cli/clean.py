@@ -85,6 +85,7 @@ from .common import (
     checked,
     clean_settings,
     lexicon_paths,
+    raise_if_interrupted,
     same_file,
     say,
     stdin_bytes,
@@ -232,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
     lines = clean_lines(items, spec, opts, jobs, args.chunksize, level)
     try:
         for line, status, chars in lines:
+            raise_if_interrupted()
             out.write(line)
             stats.add(status, chars)
             if bar is not None:

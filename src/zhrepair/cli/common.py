@@ -42,6 +42,38 @@ class OutputError(Exception):
     """Output that cannot be written (closed stdout, full disk, unwritable file); exit code 3."""
 
 
+#: the signals (SIGINT, SIGTERM) received during this run, each raised as KeyboardInterrupt
+_RECEIVED: list[int] = []
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """The run's handler of Ctrl-C and SIGTERM: ends it like Ctrl-C (outputs are closed,
+    workers stopped)."""
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def forget_interrupts() -> None:
+    """A new run: no signal received yet."""
+    _RECEIVED.clear()
+
+
+def raise_if_interrupted() -> None:
+    """KeyboardInterrupt if a signal came during the run: Python swallows the one
+    :func:`interrupt` raises when the signal lands in a callback it runs for itself (a module
+    lock's, during an import), so loops call this between records."""
+    if _RECEIVED:
+        raise KeyboardInterrupt
+
+
+def quiet_swallowed_interrupts(unraisable: Any, fallback: Callable[[Any], None]) -> None:
+    """A ``sys.unraisablehook``: an interrupt of :func:`interrupt` that Python could not
+    raise is not reported (:func:`raise_if_interrupted` raises it again); the rest goes to
+    *fallback*."""
+    if not (_RECEIVED and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+        fallback(unraisable)
+
+
 def say(message: str, prog: str = "zhrepair") -> None:
     """``prog: message`` as one line on stderr, if there is a stderr to write to."""
     try:
