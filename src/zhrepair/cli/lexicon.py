@@ -29,6 +29,7 @@ from .common import (
     EXIT_RECORD_ERRORS,
     InputError,
     OutputError,
+    raise_if_interrupted,
     read_text_input,
     say,
     stdin_bytes,
@@ -240,6 +241,7 @@ def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold:
 
     texts, unreadable = [], 0
     for item in iter_items(sources, field, stdin=stdin):
+        raise_if_interrupted()
         if item.text:
             texts.append(item.text)
         elif item.error:
@@ -249,6 +251,9 @@ def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold:
     bars: dict[int, Any] = {}
 
     def progress(round_: int, done: int, total: int) -> None:  # a bar per round on a terminal
+        raise_if_interrupted()
+        if not tty:
+            return
         from tqdm import tqdm
 
         if round_ not in bars:
@@ -260,7 +265,7 @@ def induce_from(sources: list[Source], field: str, stdin: Any = None, threshold:
 
     tty = sys.stderr is not None and sys.stderr.isatty()
     try:
-        found = induce(texts, threshold=threshold, progress=progress if tty else None)
+        found = induce(texts, threshold=threshold, progress=progress)
     finally:
         for bar in bars.values():
             bar.close()
