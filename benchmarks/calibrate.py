@@ -115,9 +115,9 @@ def fit_detector(tuning: Any, groups: list[Group], log=None) -> tuple[dict[str, 
         xs += feats
         ys += [g.label] * len(feats)
         ws += [g.weight] * len(feats)
-        llrs, flus, tris = (sorted(f[k] for f in feats) for k in range(3))
+        llrs, flus, shares = (sorted(f[k] for f in feats) for k in range(3))
         lines.append(f"{g.name:28s} {len(feats):4d} docs  llr median {llrs[len(llrs) // 2]:7.2f}  "
-                     f"fluency median {flus[len(flus) // 2]:.3f}  bigram share median {tris[len(tris) // 2]:.3f}")
+                     f"fluency median {flus[len(flus) // 2]:.3f}  bigram share median {shares[len(shares) // 2]:.3f}")
         if log:
             log(f"detector features: {g.name}, {len(feats)} docs")
     (w1, w2, w3), b = fit(xs, ys, ws)

@@ -176,11 +176,9 @@ def _balanced(ow: Sequence[str], sw: Sequence[str], ops: Sequence[tuple[str, int
         op = ops[k]
         if (out and out[-1][0] != "equal" and op[0] == "equal" and op[2] - op[1] == 1 and k + 1 < len(ops)
                 and ops[k + 1][0] != "equal"):
-            _, i1, _, j1, _ = out[-1]
+            _, i1, before_i, j1, before_j = out[-1]
             _, _, i2, _, j2 = ops[k + 1]
-            prev = out[-1]
-            if (_chars(ow, prev[1], prev[2]) != _chars(sw, prev[3], prev[4])
-                    and _chars(ow, i1, i2) == _chars(sw, j1, j2)):
+            if _chars(ow, i1, before_i) != _chars(sw, j1, before_j) and _chars(ow, i1, i2) == _chars(sw, j1, j2):
                 out[-1] = ("replace", i1, i2, j1, j2)
                 k += 2
                 continue
@@ -357,7 +355,7 @@ def _pieces(block: _Block, s: str, kept: str) -> list[_Piece]:
     return out
 
 
-def _straddles(core: _Pair, a: int, b: int, piece: "_Piece", s: str) -> bool:
+def _straddles(core: _Pair, a: int, b: int, piece: "_Piece") -> bool:
     """Whether *core* (``piece.o[a:b]`` and its spun side) is one key across a word boundary
     of the original: its spun side a word, a word boundary inside it, and its original side
     a word too or the piece's spun side, cut at those boundaries, no words (鄙人游 ← 在下游
@@ -368,6 +366,7 @@ def _straddles(core: _Pair, a: int, b: int, piece: "_Piece", s: str) -> bool:
         return False
     if len(core[1]) > 1 and core[1] in vocab:
         return True
+    s = piece.s
     if len(s) != len(piece.o):
         return False
     bounds = [0, *piece.word_points, len(s)]
@@ -380,7 +379,7 @@ def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
     original is ever left unchanged, else whole."""
     o, s = piece.o, piece.s
     core, left, right = _core((s, o))
-    if (left or right) and _straddles(core, len(left), len(o) - len(right), piece, s):
+    if (left or right) and _straddles(core, len(left), len(o) - len(right), piece):
         return [core]  # a key across the original's word boundary (更大作用 → 更鸿文用: 鸿文 ← 大作)
     if piece.points:
         path = _known_path(o, s, piece.points, known, kept)
