@@ -1,6 +1,7 @@
 """Each pipeline stage on its own: normalise, lexicon, language model, segmenter,
 candidates, scoring, decoder, detection."""
 
+import random
 from collections import Counter
 
 import pytest
@@ -214,6 +215,28 @@ def test_context_applies_replacements_on_both_sides():
     assert ctx.left(5, 0, 4) == "1AB4"
     assert ctx.right(5, 10, 3) == "578"
     assert ctx.left(3, 0, 3) == "012"  # a replacement overlapping the scored span is ignored
+
+
+def _naive_side(text: str, replacements: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    """``text[lo:hi]`` with the replacements that lie wholly inside it applied."""
+    out, at = [], lo
+    for s, e, rep in sorted(replacements):
+        if lo <= s and e <= hi:
+            out += (text[at:s], rep)
+            at = e
+    return "".join(out) + text[at:hi]
+
+
+def test_context_matches_applying_the_replacements_by_hand():
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("abcdefg") for _ in range(rng.randint(5, 30)))
+        cuts = sorted(rng.sample(range(len(text) + 1), 2 * rng.randint(0, len(text) // 4)))
+        reps = [(a, b, "XYZ"[: rng.randint(0, 3)]) for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+        ctx = Context(text, reps)
+        pos, n = rng.randint(0, len(text)), rng.randint(1, 8)
+        assert ctx.left(pos, 0, n) == _naive_side(text, reps, 0, pos)[-n:]
+        assert ctx.right(pos, len(text), n) == _naive_side(text, reps, pos, len(text))[:n]
 
 
 def test_score_site_prefers_the_original_in_context(repairer):

@@ -166,37 +166,42 @@ class CandidateFinder:
         return True
 
     def _char_swap_sites(self, text: str, clauses: list[Clause]) -> list[Site]:
-        lm = self.lm
+        """Char-swap sites: words of two to four characters of a clause holding a character
+        spinners swap in, whose restored form is a common word that gains enough."""
+        if not clauses:
+            return []
+        lm, unigram = self.lm, self.lm.unigram
         found: dict[tuple[int, int], Site] = {}
-        swapped_in = self._swapped_in
-        for clause in clauses:
+        starts = [c.start for c in clauses]
+        for m in self._swapped_in.finditer(text, clauses[0].start, clauses[-1].end):  # one pass over the block
+            clause = clauses[bisect.bisect_right(starts, m.start()) - 1]
             ctext = clause.text
-            n = len(ctext)
-            for m in swapped_in.finditer(ctext):
-                p, ch = m.start(), m.group()
-                for orig_ch, source in self.char_rules[ch]:
-                    for length in (2, 3, 4):
-                        for a in range(max(0, p - length + 1), min(p, n - length) + 1):
-                            word = ctext[a : a + length]
-                            restored = word[: p - a] + orig_ch + word[p - a + 1 :]
-                            if restored not in lm.unigram:
-                                continue
-                            gain = lm.unigram[restored] - lm.logprob(word)
-                            if gain < self.char_gain or lm.unigram[restored] < self.common_logprob:
-                                continue
-                            start = clause.start + a
-                            key = (start, start + length)
-                            site = found.get(key)
-                            if site is None:
-                                site = found[key] = Site(start, start + length, word, [], frozenset(),
-                                                         strong=word not in lm.unigram)
-                            if all(o.text != restored for o in site.options):
-                                site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
-                            # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
-                            for text_, choice, source_, _, _, _, _, mask in self._options_of(restored):
-                                if text_ and all(x.text != text_ for x in site.options):
-                                    site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP,
-                                                               dictionaries=mask))
+            n, p, ch = len(ctext), m.start() - clause.start, m.group()
+            if p >= n:
+                continue  # between clauses
+            for orig_ch, source in self.char_rules[ch]:
+                for length in (2, 3, 4):
+                    for a in range(max(0, p - length + 1), min(p, n - length) + 1):
+                        restored = ctext[a:p] + orig_ch + ctext[p + 1 : a + length]
+                        lp = unigram.get(restored)
+                        if lp is None:
+                            continue
+                        word = ctext[a : a + length]
+                        if lp - lm.logprob(word) < self.char_gain or lp < self.common_logprob:
+                            continue
+                        start = clause.start + a
+                        key = (start, start + length)
+                        site = found.get(key)
+                        if site is None:
+                            site = found[key] = Site(start, start + length, word, [], frozenset(),
+                                                     strong=word not in lm.unigram)
+                        if all(o.text != restored for o in site.options):
+                            site.options.append(Option(restored, 1.0, source, EditKind.CHAR_SWAP, f"{orig_ch}→{ch}"))
+                        # a char swap on top of a word swap (鼓励 → 鼓舞 → 胀舞)
+                        for text_, choice, source_, _, _, _, _, mask in self._options_of(restored):
+                            if text_ and all(x.text != text_ for x in site.options):
+                                site.options.append(Option(text_, choice, source_, EditKind.CHAR_SWAP,
+                                                           dictionaries=mask))
         return list(found.values())
 
 

@@ -45,7 +45,7 @@ from .sites import CHAIN_SUFFIX, GENERAL_SOURCES, Option, Site, dictionary_of, i
 from .tuning import Tuning
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteDecision:
     site: Site
     option: Option | None  # None: keep the spun text
@@ -205,9 +205,12 @@ class _Prepared:
     def _priors(self, opinions: bool = True) -> np.ndarray:
         """``choice * 10 ** (lm_weight * gain)`` per option, the gain being the language
         model's ``delta`` plus, with *opinions*, the second judge's ``opinion``."""
-        lm_weight, share = self.lm_weight, 1.0 if opinions else 0.0
-        return np.array([o.choice * 10.0 ** min(lm_weight * (o.delta + share * o.opinion), 30.0)
-                         for site in self.sites for o in site.options], dtype=float)
+        options = [o for site in self.sites for o in site.options]
+        n = len(options)
+        gain = np.fromiter([o.delta for o in options], float, n)
+        if opinions:
+            gain += np.fromiter([o.opinion for o in options], float, n)
+        return np.fromiter([o.choice for o in options], float, n) * 10.0 ** np.minimum(self.lm_weight * gain, 30.0)
 
     def rescored(self) -> "_Prepared":
         """The same sites after their options were scored again: new priors (with the
@@ -605,11 +608,14 @@ def touching_runs(items: Sequence[_T], span: Callable[[_T], tuple[int, int]]) ->
     """Sorted, disjoint *items* grouped into runs of touching ones (each starts where the one
     before it ends); *span* gives an item's (start, end)."""
     runs: list[list[_T]] = []
+    last_end = 0
     for item in items:
-        if runs and span(item)[0] <= span(runs[-1][-1])[1]:
+        start, end = span(item)
+        if runs and start <= last_end:
             runs[-1].append(item)
         else:
             runs.append([item])
+        last_end = end
     return runs
 
 

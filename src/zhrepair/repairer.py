@@ -447,10 +447,10 @@ class Repairer:
 
         alternatives: tuple[Alternative, ...] = ()
         if config.explain:
-            alternatives = tuple(
+            alternatives = tuple([
                 Alternative(scripted(site.spun if o is None else o.text), round(p, 4))
                 for o, p in d.ranked if o is not option
-            )
+            ])
         return Edit(
             start=site.start,
             end=site.end,

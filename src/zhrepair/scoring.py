@@ -41,11 +41,32 @@ class Context:
         self.text = text
         self.replacements = sorted(replacements)
         self.starts = [r[0] for r in self.replacements]
+        self.ends = [r[1] for r in self.replacements]
+        # the text with every replacement applied, and the shift of an offset past the first k
+        parts: list[str] = []
+        shift, at = [0], 0
+        for s, e, rep in self.replacements:
+            parts += (text[at:s], rep)
+            shift.append(shift[-1] + len(rep) - (e - s))
+            at = e
+        parts.append(text[at:])
+        self._applied = "".join(parts)
+        self._shift = shift
+
+    def _applied_offset(self, pos: int) -> int:
+        """*pos* in the applied text; -1 when a replacement holds it strictly inside."""
+        k = bisect.bisect_right(self.ends, pos)  # replacements ending at or before pos
+        if k < len(self.starts) and self.starts[k] < pos:
+            return -1
+        return pos + self._shift[k]
 
     def left(self, pos: int, floor: int, n: int) -> str:
         """Up to *n* characters ending at *pos*, not before *floor*."""
         if not self.replacements:
             return self.text[max(floor, pos - n) : pos]
+        a, b = self._applied_offset(floor), self._applied_offset(pos)
+        if a >= 0 and b >= 0:  # no replacement cut: a slice of the applied text
+            return self._applied[max(a, b - n) : b]
         parts: list[str] = []
         size = 0
         k = bisect.bisect_left(self.starts, pos) - 1
@@ -73,6 +94,9 @@ class Context:
         """Up to *n* characters starting at *pos*, not past *ceiling*."""
         if not self.replacements:
             return self.text[pos : min(ceiling, pos + n)]
+        a, b = self._applied_offset(pos), self._applied_offset(ceiling)
+        if a >= 0 and b >= 0:
+            return self._applied[a : min(b, a + n)]
         parts: list[str] = []
         size = 0
         k = bisect.bisect_left(self.starts, pos)
