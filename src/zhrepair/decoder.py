@@ -652,11 +652,12 @@ def resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
     """The non-overlapping changes with the largest summed log odds against keeping, so
     one long form (设置装备摆设 ← 建设) is weighed against all the pieces it would
     otherwise be read as (设置, 装备, 摆设); weighted interval scheduling."""
-    changes = sorted((d for d in decisions if d.option is not None), key=lambda d: (d.site.end, d.site.start))
+    changes = [d for d in decisions if d.option is not None]
     if not changes:
         return []
     if all(a.site.end <= b.site.start for a, b in zip(changes, changes[1:])):
-        # disjoint (the common case): the same choices as the programme below, without its search
+        # in order and disjoint (the common case): the same choices as the programme below,
+        # without its search
         chosen, total = [], 0.0
         for d in changes:
             with_d = total + _log_odds(d)
@@ -664,6 +665,7 @@ def resolve_overlaps(decisions: list[SiteDecision]) -> list[SiteDecision]:
                 chosen.append(d)
                 total = with_d
         return chosen
+    changes.sort(key=lambda d: (d.site.end, d.site.start))
     ends = [d.site.end for d in changes]
     best = [0.0] * (len(changes) + 1)  # best[i]: best total over changes[:i]
     take = [False] * len(changes)

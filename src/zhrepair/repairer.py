@@ -329,10 +329,12 @@ class Repairer:
                 res.scorer.second_opinion(res.cbow, text, placed, tuning.cbow_weight, tuning.opinion_reach)
             context = Context(text, changes)
             ends = [e for _, e, _ in changes]  # sorted: the changes are disjoint
+            nearby = []
             for clause, site in placed:
                 k = bisect.bisect_right(ends, site.start - window)  # first change ending near or after
                 if k < len(changes) and changes[k][0] < site.end + window:
-                    res.scorer.score_site(clause, site, context, window)
+                    nearby.append((clause, site))
+            res.scorer.score_sites(nearby, context, window)
             if changes:
                 decoder.refit(sites, doc, scan.opportunities, tuning)
         return _Block(sites, doc, start, end, found)
@@ -357,9 +359,7 @@ class Repairer:
         placed = [(index.around(site.start, site.end), site) for site in scan.sites]
         if only is not None:
             scan, placed = _only_dictionaries(scan, placed, *only)
-        context, window = Context(text), config.window or tuning.window
-        for clause, site in placed:
-            res.scorer.score_site(clause, site, context, window)
+        res.scorer.score_sites(placed, Context(text), config.window or tuning.window)
         return scan, placed
 
     def _best_dictionaries(self, membership: Membership, text: str, clauses: list[normalise.Clause], start: int,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -171,41 +171,50 @@ class SiteScorer:
     def score_site(self, clause: Clause, site: Site, context: Context, window: int) -> None:
         """Fill ``delta`` of each option of *site*, which lies inside *clause*, from *window*
         characters of context on each side."""
+        self.score_sites([(clause, site)], context, window)
+
+    def score_sites(self, placed: Iterable[tuple[Clause, Site]], context: Context, window: int) -> None:
+        """:meth:`score_site` of each ``(clause, site)`` (one loop: the hot one of a repair,
+        with no call per site or per cached window)."""
         w = window
-        if context.replacements:
-            left = context.left(site.start, clause.start, w + 1)
-            right = context.right(site.end, clause.end, w + 1)
-        else:  # the plain text (first pass)
-            text = context.text
-            left = text[max(clause.start, site.start - w - 1) : site.start]
-            right = text[site.end : min(clause.end, site.end + w + 1)]
-        bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
-        left, right = left[-w:], right[:w]
-        # the windows' scores, inline (the hot loop of a repair: no call per cached window)
-        table = self._tables[bos + 2 * eos]
-        get, joined, score_joined = table.get, self.segmenter.joined, self.lm.score_joined
-        if len(table) >= SCORE_CACHE:
-            table.clear()
-        window_text = left + site.spun + right
-        base = get(window_text)
-        if base is None:
-            base = table[window_text] = score_joined(joined(window_text), bos, eos)
-        spun, shifts = site.spun, self._shifts
-        gains: dict[str, float] = {}  # several dictionaries often propose the same original
-        for option in site.options:
-            gain = gains.get(option.text)
-            if gain is None:
-                window_text = left + option.text + right
-                value = get(window_text)
-                if value is None:
-                    value = table[window_text] = score_joined(joined(window_text), bos, eos) if window_text else 0.0
-                gain = gains[option.text] = value - base
-            shift = shifts.get((spun, option.text))
-            if shift is None:
-                shift = self._prior_shift(spun, option)
-            option.delta = gain - shift
-            if option.kind is EditKind.DELETION:
-                option.delta += self._kept_word_cost(spun)
+        tables, shifts = self._tables, self._shifts
+        joined, score_joined = self.segmenter.joined, self.lm.score_joined
+        deletion = EditKind.DELETION
+        text, applied = context.text, bool(context.replacements)
+        for clause, site in placed:
+            if applied:
+                left = context.left(site.start, clause.start, w + 1)
+                right = context.right(site.end, clause.end, w + 1)
+            else:  # the plain text (first pass)
+                left = text[max(clause.start, site.start - w - 1) : site.start]
+                right = text[site.end : min(clause.end, site.end + w + 1)]
+            bos, eos = len(left) <= w, len(right) <= w  # the window reaches the clause's edge
+            left, right = left[-w:], right[:w]
+            table = tables[bos + 2 * eos]
+            if len(table) >= SCORE_CACHE:
+                table.clear()
+            get = table.get
+            spun = site.spun
+            window_text = left + spun + right
+            base = get(window_text)
+            if base is None:
+                base = table[window_text] = score_joined(joined(window_text), bos, eos)
+            gains: dict[str, float] = {}  # several dictionaries often propose the same original
+            for option in site.options:
+                option_text = option.text
+                gain = gains.get(option_text)
+                if gain is None:
+                    window_text = left + option_text + right
+                    value = get(window_text)
+                    if value is None:
+                        value = table[window_text] = score_joined(joined(window_text), bos, eos) if window_text else 0.0
+                    gain = gains[option_text] = value - base
+                shift = shifts.get((spun, option_text))
+                if shift is None:
+                    shift = self._prior_shift(spun, option)
+                option.delta = gain - shift
+                if option.kind is deletion:
+                    option.delta += self._kept_word_cost(spun)
 
     def second_opinion(self, cbow: "Cbow", text: str, placed: Sequence[tuple[Clause, Site]], weight: float,
                        reach: float) -> None:
@@ -227,11 +236,14 @@ class SiteScorer:
         for clause, site in placed:
             options = site.options
             if len(options) == 1:
-                if not -reach <= options[0].delta <= reach:
+                only = options[0]
+                if not -reach <= only.delta <= reach:
                     continue
+                key = (site.spun, only.text) if only.kind is swap else (site.spun,)
             elif max(o.delta for o in options) < -reach:
                 continue
-            key = (site.spun, *[o.text for o in options if o.kind is swap])
+            else:
+                key = (site.spun, *[o.text for o in options if o.kind is swap])
             if key in forms:
                 form = forms[key]
             else:
