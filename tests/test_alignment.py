@@ -195,6 +195,8 @@ def test_key_across_a_word_boundary_stays_whole():
     在下游): the pair is that key, not the two halves cut at the word boundary."""
     assert counts([("发挥更大作用。", "发挥更鸿文用。")]) == {("鸿文", "大作"): 1}
     assert counts([("长江在下游汇合。", "长江鄙人游汇合。")]) == {("鄙人", "在下"): 1}
+    # the whole changed piece a word for a word (波罗的海 / 军 cut apart): not cut at the boundary
+    assert counts([("北约在波罗的海军演。", "北约在波罗的水师演。")]) == {("水师", "海军"): 1}
 
 
 def test_word_shifted_by_the_swaps_around_it_is_no_anchor():

@@ -26,7 +26,9 @@ them (方针不动摇 → 目标没有摇动 with 没有 ← 不 known); known p
 pieces, grown with the parts of each split, re-splitting until nothing changes. Else
 equal-length sides are cut at the same offsets, at word boundaries, or at the inner cuts
 of a piece of several words when no part's original is ever left unchanged; a single word
-(an idiom swapped for another) is not cut that way. Otherwise the piece stays whole.
+(an idiom swapped for another) is not cut that way, nor is a word swapped for a word across
+the original's word boundary (波罗的海 / 军 → 波罗的水师: 水师 ← 海军, not 水 ← 海 and
+师 ← 军). Otherwise the piece stays whole.
 Before any of that, a key that straddles a word boundary of the original (更大作用 →
 更鸿文用: 鸿文 ← 大作; 在下游 → 鄙人游: 鄙人 ← 在下) is taken whole when its spun side is a word
 and its original side is one too, or cutting at the boundary would give a spun part that is none.
@@ -385,7 +387,7 @@ def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
         path = _known_path(o, s, piece.points, known, kept)
         if path:
             return path
-    if len(o) == len(s):
+    if len(o) == len(s) and not _word_for_word((s, o)):  # a word for a word across a boundary is one key
         for points, strict in ((piece.word_points, False), (piece.points if piece.word_points else (), True)):
             if not points:
                 continue
