@@ -233,6 +233,7 @@ class SiteScorer:
         judged: list[tuple[Site, tuple[str, ...], int]] = []  # site, its known option texts, their first row
         row_word: list[int] = []
         row_spun: list[int] = []
+        key: tuple[str, ...]
         for clause, site in placed:
             options = site.options
             if len(options) == 1:
