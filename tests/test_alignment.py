@@ -199,6 +199,15 @@ def test_key_across_a_word_boundary_stays_whole():
     assert counts([("北约在波罗的海军演。", "北约在波罗的水师演。")]) == {("水师", "海军"): 1}
 
 
+def test_key_left_unchanged_elsewhere_takes_in_its_unchanged_neighbours():
+    """本地区 → 当地区 cuts apart as 当 ← 本 (地区 is unchanged); where 本 stands unchanged
+    elsewhere, 本 is no key of its own (a spinner swaps every occurrence), so the key takes in
+    the neighbour that makes both sides words: 当地 ← 本地."""
+    assert counts([("结合本地区实际。", "结合当地区实际。")]) == {("当", "本"): 1}
+    assert counts([("结合本地区实际。", "结合当地区实际。"), ("本行业很好。", "本行业很好。")]) == {("当地", "本地"): 1}
+    assert counts([("北约不应成为联盟。", "北约不该成为联盟。"), ("应该如此。", "应该如此。")]) == {("不该", "不应"): 1}
+
+
 def test_word_shifted_by_the_swaps_around_it_is_no_anchor():
     """The segmenter cuts 好 apart on one side only (思想 / 好 / 品行好 against 头脑好 / 操行 / 好):
     the one-word match 好 between two changes of unequal lengths is no anchor."""

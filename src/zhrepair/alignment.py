@@ -33,6 +33,11 @@ Before any of that, a key that straddles a word boundary of the original (更大
 更鸿文用: 鸿文 ← 大作; 在下游 → 鄙人游: 鄙人 ← 在下) is taken whole when its spun side is a word
 and its original side is one too, or cutting at the boundary would give a spun part that is none.
 
+A pair whose original is left unchanged elsewhere in the input is no key by itself (the
+spinner swaps every occurrence of a key): at the edge of its piece it takes in the fewest
+unchanged neighbouring characters that make both sides words whose original is never left
+unchanged (本地区 → 当地区 with 本 kept elsewhere: 当地 ← 本地, not 当 ← 本).
+
 Last, a pair whose two sides share edge characters (人民 → 人平易近) becomes its core
 (平易近 ← 民) when the same core shows in two different pairs and its original is never
 left unchanged: a one-character key replaced inside words. The key keeps the shared
@@ -139,6 +144,11 @@ class _Block:
 
     words: tuple[str, ...]
     spun: str
+    before: str = ""  # unchanged text right before the block (a few characters; "" when none)
+    after: str = ""  # and right after it
+
+
+_CONTEXT = 3  # characters of unchanged text kept on each side of a block
 
 
 def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str]]:
@@ -148,18 +158,23 @@ def _blocks(original: str, spun: str) -> tuple[list[_Block], list[str], list[str
     cut = _segmenter().cut
     ow, sw = cut(original), cut(spun)
     blocks, inserted, same = [], [], []
-    for tag, i1, i2, j1, j2 in _balanced(ow, sw, difflib.SequenceMatcher(None, ow, sw, autojunk=False).get_opcodes()):
+    ops = _balanced(ow, sw, difflib.SequenceMatcher(None, ow, sw, autojunk=False).get_opcodes())
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
             same.append("".join(ow[i1:i2]))
         elif tag == "insert":
             inserted.append("".join(sw[j1:j2]))
         elif tag == "replace":
             words, s = list(ow[i1:i2]), "".join(sw[j1:j2])
+            before = "".join(ow[max(0, i1 - _CONTEXT):i1]) if k and ops[k - 1][0] == "equal" else ""
+            after = "".join(ow[i2:i2 + _CONTEXT]) if k + 1 < len(ops) and ops[k + 1][0] == "equal" else ""
             while len(words) > 1 and s.startswith(words[0]) and len(s) > len(words[0]):  # cut alike after all
+                before += words[0]
                 s = s[len(words.pop(0)):]
             while len(words) > 1 and s.endswith(words[-1]) and len(s) > len(words[-1]):
+                after = words[-1] + after
                 s = s[: len(s) - len(words.pop())]
-            blocks.append(_Block(tuple(words), s))
+            blocks.append(_Block(tuple(words), s, before[-_CONTEXT:], after[:_CONTEXT]))
     return blocks, inserted, same
 
 
@@ -337,6 +352,8 @@ class _Piece:
     s: str
     points: tuple[int, ...]
     word_points: tuple[int, ...]
+    before: str = ""  # unchanged text right before the piece ("" when a change or stuffing is there)
+    after: str = ""  # and right after it
 
 
 def _pieces(block: _Block, s: str, kept: str) -> list[_Piece]:
@@ -349,11 +366,26 @@ def _pieces(block: _Block, s: str, kept: str) -> list[_Piece]:
         pos += len(w)
         fine.append(pos)
         words.add(pos)
+    spun = block.spun
+    segments = _segments(o, s, fine, words, kept)
     out = []
-    for a, b, i, j in _segments(o, s, fine, words, kept):
-        if o[a:b] != s[i:j]:
-            out.append(_Piece(o[a:b], s[i:j], tuple(p - a for p in fine if a < p < b),
-                              tuple(p - a for p in words if a < p < b)))
+    for k, (a, b, i, j) in enumerate(segments):
+        if o[a:b] == s[i:j]:
+            continue
+        # the unchanged text next to the piece: a part of the block left as it was, or the
+        # block's neighbour where the piece is at its edge (and no stuffing was cut there)
+        if k:
+            pa, pb, pi, pj = segments[k - 1]
+            before = o[pa:pb] if o[pa:pb] == s[pi:pj] else ""
+        else:
+            before = block.before if spun.startswith(s) else ""
+        if k + 1 < len(segments):
+            na, nb, ni, nj = segments[k + 1]
+            after = o[na:nb] if o[na:nb] == s[ni:nj] else ""
+        else:
+            after = block.after if spun.endswith(s) else ""
+        out.append(_Piece(o[a:b], s[i:j], tuple(p - a for p in fine if a < p < b),
+                          tuple(p - a for p in words if a < p < b), before, after))
     return out
 
 
@@ -396,6 +428,44 @@ def _resolve(piece: _Piece, known: set[_Pair], kept: str) -> list[_Pair]:
             if all(sp != op and not (strict and op in kept) for sp, op in parts):
                 return parts
     return [(s, o)]
+
+
+def _widened(pairs: list[_Pair], piece: _Piece, kept: str) -> list[_Pair]:
+    """*pairs* (a piece's) with the one at either edge of the piece widened (:func:`_widen`)
+    into the unchanged text on that side."""
+    if not pairs:
+        return pairs
+    out = list(pairs)
+    (s, o), (ls, lo) = out[0], out[-1]
+    at_start = piece.s.startswith(s) and piece.o.startswith(o)
+    at_end = piece.s.endswith(ls) and piece.o.endswith(lo)
+    if len(out) == 1:
+        out[0] = _widen(out[0], piece.before if at_start else "", piece.after if at_end else "", kept)
+    else:
+        if at_start:
+            out[0] = _widen(out[0], piece.before, "", kept)
+        if at_end:
+            out[-1] = _widen(out[-1], "", piece.after, kept)
+    return out
+
+
+def _widen(pair: _Pair, before: str, after: str, kept: str) -> _Pair:
+    """A pair whose original is left unchanged elsewhere in the input is no key by itself
+    (the spinner swaps every occurrence of a key): the key takes in the fewest characters of
+    the unchanged text *before* and *after* it that make both sides words whose original is
+    never left unchanged (本地区 → 当地区 with 本 kept elsewhere: 当地 ← 本地, not 当 ← 本)."""
+    s, o = pair
+    if o not in kept or not (before or after):
+        return pair
+    vocab, _ = _vocabulary()
+    for n in range(1, len(before) + len(after) + 1):
+        for left in range(min(n, len(before)), -1, -1):
+            if n - left > len(after):
+                break
+            head, tail = before[len(before) - left:], after[: n - left]
+            if head + s + tail in vocab and head + o + tail in vocab and head + o + tail not in kept:
+                return head + s + tail, head + o + tail
+    return pair
 
 
 def _core(pair: _Pair) -> tuple[_Pair, str, str]:
@@ -471,6 +541,7 @@ def learn_counts(pairs_of_texts: Iterable[tuple[str, str]]) -> LearnedPairs:
         if grown == known:
             break
         known = grown
+    found_pairs = [_widened(prs, piece, kept_text) for prs, piece in zip(found_pairs, pieces)]
     # a pair widened over shared characters (人民 → 人平易近) is its core (平易近 ← 民) when the
     # same core shows in two different words, with the shared characters all of them have
     # next to it, and that key's original is never left unchanged
