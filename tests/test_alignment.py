@@ -208,6 +208,15 @@ def test_key_left_unchanged_elsewhere_takes_in_its_unchanged_neighbours():
     assert counts([("北约不应成为联盟。", "北约不该成为联盟。"), ("应该如此。", "应该如此。")]) == {("不该", "不应"): 1}
 
 
+def test_character_rule_applied_at_a_rate_is_found_in_three_words():
+    """建 → 筑 inside 新建, 建言, 筹建, while 建设 stays: a character rule applied at a rate.
+    Seen in two words only, with 建 standing elsewhere, the two words are kept as they are."""
+    rule = [("新建工厂。", "新筑工厂。"), ("建言献策。", "筑言献策。"), ("筹建学校。", "筹筑学校。"),
+            ("建设国家。", "建设国家。")]
+    assert counts(rule) == {("筑", "建"): 3}
+    assert counts(rule[:2] + rule[3:]) == {("新筑", "新建"): 1, ("筑言", "建言"): 1}
+
+
 def test_word_shifted_by_the_swaps_around_it_is_no_anchor():
     """The segmenter cuts 好 apart on one side only (思想 / 好 / 品行好 against 头脑好 / 操行 / 好):
     the one-word match 好 between two changes of unequal lengths is no anchor."""
