@@ -42,9 +42,9 @@ Last, a pair whose two sides share edge characters (人民 → 人平易近) bec
 (平易近 ← 民) when the same core shows in two different pairs and its original is never
 left unchanged: a one-character key replaced inside words (in three or more pairs, even
 where its original stands unchanged elsewhere: a character rule that a spinner applies at
-a rate). The key keeps the shared characters that every such pair has next to the core (中央政治局 and 中央文献 give
-中心 ← 中央), and a word swapped for a word keeps its own pair (干系 ← 关系 and 相干 ←
-相关 are two keys, not 干 ← 关).
+a rate). The key keeps the shared characters that every such pair has next to the core
+(中央政治局 and 中央文献 give 中心 ← 中央), and a word swapped for a word keeps its own pair
+(干系 ← 关系 and 相干 ← 相关 are two keys, not 干 ← 关).
 
 Words inserted where nothing changed are keyword stuffing and give nothing; the same
 string at the edge of a changed block elsewhere is stripped there too. Deletions give
@@ -560,8 +560,9 @@ def learn_counts(pairs_of_texts: Iterable[tuple[str, str]]) -> LearnedPairs:
     keys = {c: _common_key(c, widened) for c, widened in contexts.items() if len(widened) > 1}
     for prs in found_pairs:
         for pr in prs:
-            key = keys.get(_core(pr)[0])
-            if (key is not None and (key[1] not in kept_text or len(contexts[_core(pr)[0]]) >= _RULE_WORDS)
+            core = _core(pr)[0]
+            key = keys.get(core)
+            if (key is not None and (key[1] not in kept_text or len(contexts[core]) >= _RULE_WORDS)
                     and not _word_for_word(pr)):
                 pr = key
             if pr[0] and pr[1]:

@@ -104,12 +104,11 @@ def evidence(sites: Sequence[Site], limit: int = EVIDENCE_LIMIT) -> list[Evidenc
         else:
             entry[1] = max(entry[1], weight)
             entry[2] += 1
-    # ranked as evidence_rank ranks them, before the few kept are built
-    best_first = sorted(found.items(), key=lambda kv: (not kv[1][0].strong, -kv[1][1]))[:limit]
-    return [
+    out = [
         Evidence(site.start, site.end, site.spun, original, weight, STRONG_REASON if site.strong else MODEL_REASON, count)
-        for (_, original), (site, weight, count) in best_first
+        for (_, original), (site, weight, count) in found.items()
     ]
+    return sorted(out, key=evidence_rank)[:limit]
 
 
 def evidence_rank(e: Evidence) -> tuple[bool, float]:
